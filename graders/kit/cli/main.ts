@@ -1,0 +1,25 @@
+// bpflab's command line. Each command is a thin layer over the kit.
+import { Command, InvalidArgumentError, Option } from "commander";
+import { gradeCommand } from "./grade-command.ts";
+
+function integer(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError("expected a non-negative integer");
+  return parsed;
+}
+
+const program = new Command("bpflab").description("Grades bpftrace kernel-tracing lab exercises in a real lab machine");
+const backendOption = new Option("--backend <name>", "where the kernel is").choices(["auto", "vm", "container", "host"]).default("auto");
+
+program
+  .command("grade")
+  .description("grade a submission laid out like exercises/, or a folder of them (one per student)")
+  .argument("<dir>", "submission folder")
+  .addOption(new Option("--format <format>", "report on stdout").choices(["tap", "json"]).default("tap"))
+  .option("--exercise <id...>", "grade only these exercises")
+  .addOption(backendOption)
+  .option("--seed <n>", "replay a run's randomization", integer)
+  .option("--transcripts <dir>", "where to keep run transcripts", ".bpflab/runs")
+  .action(gradeCommand);
+
+await program.parseAsync();

@@ -1,0 +1,105 @@
+// How a grader describes an exercise: which scripts of the student's it runs, against which
+// workloads, and which checks (with points) it applies to what happened. Everything that makes
+// this happen lives in the rest of the kit.
+import { z } from "zod";
+import type { Random } from "./run/random.ts";
+import type { ScriptRun, WorkloadLaunch } from "./run/script-run.ts";
+import type { BpftraceOutput } from "./evidence/output.ts";
+import type { ScriptProbe } from "./evidence/probes.ts";
+
+/** A feature of the lab machine that an exercise cannot be graded without. */
+export type Requirement = "fentry" | "kprobe" | `tracepoint:${string}:${string}`;
+
+export type Verdict = { ok: true } | { ok: false; message: string; excerpt?: readonly string[] };
+
+export const pass: Verdict = { ok: true };
+export function fail(message: string, excerpt?: readonly string[]): Verdict {
+  return excerpt === undefined ? { ok: false, message } : { ok: false, message, excerpt };
+}
+
+/** What the checks of a task see: the plan the workloads followed and everything that happened. */
+export interface Evidence<Plan> {
+  plan: Plan;
+  /** The workloads' own records (stdout), by program name, as text: parse them with their schemas. */
+  records: Record<string, string>;
+  output: BpftraceOutput;
+  probes: readonly ScriptProbe[];
+  run: ScriptRun;
+}
+
+export const checkMetaSchema = z.object({
+  name: z.string().min(8),
+  points: z.number().int().positive(),
+  hidden: z.boolean().default(false),
+});
+export type CheckMeta = z.infer<typeof checkMetaSchema>;
+
+export interface Check<Plan> {
+  name: string;
+  points: number;
+  /** Hidden checks count in the instructor's report but are not shown to students. */
+  hidden?: boolean;
+  verify(evidence: Evidence<Plan>): Verdict;
+}
+
+export interface TaskSpec<Plan> {
+  /** Shown in reports when an exercise has several tasks. */
+  name: string;
+  /** The student's file, relative to the exercise folder. */
+  script: string;
+  output: "text" | "json";
+  plan(random: Random): Plan;
+  args?(plan: Plan): string[];
+  workloads(plan: Plan): WorkloadLaunch[];
+  checks: Check<Plan>[];
+}
+
+/** A task with its plan type sealed in: the kit runs it without knowing the plan's shape. */
+export interface Task {
+  name: string;
+  script: string;
+  output: "text" | "json";
+  checks: readonly CheckMeta[];
+  prepare(random: Random): PreparedTask;
+}
+
+export interface PreparedTask {
+  args: string[];
+  workloads: WorkloadLaunch[];
+  plan: unknown;
+  verify(evidence: Omit<Evidence<unknown>, "plan">): Verdict[];
+}
+
+export function task<Plan>(spec: TaskSpec<Plan>): Task {
+  const checks = spec.checks.map((check) => checkMetaSchema.parse({ ...check, verify: undefined }));
+  return {
+    name: spec.name,
+    script: spec.script,
+    output: spec.output,
+    checks,
+    prepare(random) {
+      const plan = spec.plan(random);
+      return {
+        plan,
+        args: spec.args?.(plan) ?? [],
+        workloads: spec.workloads(plan),
+        verify: (evidence) => spec.checks.map((check) => check.verify({ ...evidence, plan })),
+      };
+    },
+  };
+}
+
+export interface Exercise {
+  id: string;
+  title: string;
+  requires: readonly Requirement[];
+  tasks: readonly Task[];
+}
+
+export function exercise(spec: Exercise): Exercise {
+  z.string()
+    .regex(/^[a-z][a-z0-9-]*$/)
+    .parse(spec.id);
+  if (spec.tasks.length === 0) throw new Error(`exercise ${spec.id} has no tasks`);
+  return spec;
+}

@@ -1,0 +1,136 @@
+// Grades one exercise of one submission: each task's script is copied into a lab machine,
+// run against its workloads, and its checks are applied to what happened.
+import type { Exercise, Task, Verdict } from "../exercise.ts";
+import type { LabMachine } from "../machine/lab-machine.ts";
+import type { LabProvider } from "../machine/lab-provider.ts";
+import { parseOutput } from "../evidence/output.ts";
+import { listScriptProbes } from "../evidence/probes.ts";
+import { describeRejection, describeEnding } from "./run-problems.ts";
+import { seededRandom } from "../run/random.ts";
+import { MachineLostError, runScript, type RunLimits, defaultLimits, type ScriptRun } from "../run/script-run.ts";
+import type { CheckResult, ExerciseResult } from "./results.ts";
+import { scored } from "./results.ts";
+import { readScriptFile } from "./submission-files.ts";
+import type { TranscriptWriter } from "./transcript.ts";
+
+export interface GradeOptions {
+  seed: number;
+  limits?: RunLimits;
+  transcripts?: TranscriptWriter;
+}
+
+const excerptLines = 12;
+
+function headOf(text: string): string[] {
+  const lines = text.split("\n").filter((line) => line.trim() !== "");
+  return lines.length > excerptLines ? [...lines.slice(0, excerptLines), `... (${lines.length - excerptLines} more lines)`] : lines;
+}
+
+function resultsFor(task: Task, verdicts: readonly Verdict[], fallbackExcerpt: string[], note?: string): CheckResult[] {
+  return task.checks.map((check, index) => {
+    const verdict = verdicts[index] ?? verdicts[0] ?? { ok: false, message: "not checked" };
+    const base = { task: task.name, name: check.name, points: verdict.ok ? check.points : 0, max: check.points, hidden: check.hidden };
+    if (verdict.ok) return { ...base, ok: true, message: "", excerpt: [] };
+    const message = note ? `${verdict.message} ${note}` : verdict.message;
+    return { ...base, ok: false, message, excerpt: [...(verdict.excerpt ?? fallbackExcerpt)] };
+  });
+}
+
+async function gradeTask(
+  exercise: Exercise,
+  task: Task,
+  index: number,
+  submissionRoot: string,
+  machine: LabMachine,
+  options: GradeOptions,
+): Promise<{ checks: CheckResult[]; run?: ScriptRun; plan?: unknown; script?: string }> {
+  const file = await readScriptFile(submissionRoot, exercise.id, task.script);
+  if (file.kind === "unusable") return { checks: resultsFor(task, [{ ok: false, message: file.message }], []) };
+
+  const prepared = task.prepare(seededRandom(options.seed + index));
+  const scriptPath = `/run/bpflab/${exercise.id}/${index}-${task.script}`;
+  await machine.writeFile(scriptPath, file.text, 0o644);
+  const probes = await listScriptProbes(machine, scriptPath);
+  const run = await runScript(
+    machine,
+    { scriptPath, args: prepared.args, json: task.output === "json" },
+    prepared.workloads,
+    options.limits ?? defaultLimits,
+  );
+  const rejection = describeRejection(run, task.script);
+  if (rejection) {
+    return { checks: resultsFor(task, [rejection], headOf(run.stderr)), run, plan: prepared.plan, script: file.text };
+  }
+  const records = Object.fromEntries(run.workloads.map((workload) => [workload.program, workload.stdout]));
+  const output = parseOutput(run.stdout, task.output);
+  const verdicts = prepared.verify({ records, output, probes, run });
+  const checks = resultsFor(task, verdicts, headOf(run.stdout), describeEnding(run));
+  return { checks, run, plan: prepared.plan, script: file.text };
+}
+
+async function gradeOnMachine(
+  exercise: Exercise,
+  submissionRoot: string,
+  machine: LabMachine,
+  options: GradeOptions,
+): Promise<ExerciseResult> {
+  const checks: CheckResult[] = [];
+  const runs = [];
+  for (const [index, task] of exercise.tasks.entries()) {
+    const graded = await gradeTask(exercise, task, index, submissionRoot, machine, options);
+    checks.push(...graded.checks);
+    runs.push({ task: task.name, script: graded.script, plan: graded.plan, run: graded.run });
+  }
+  const result: ExerciseResult = {
+    id: exercise.id,
+    title: exercise.title,
+    ...scored(checks),
+    gradable: true,
+    checks,
+    seed: options.seed,
+    machine: machine.info,
+  };
+  if (options.transcripts) result.transcript = await options.transcripts.write(result, runs);
+  return result;
+}
+
+function notGradable(exercise: Exercise, seed: number, reason: string): ExerciseResult {
+  const checks = exercise.tasks.flatMap((task) =>
+    task.checks.map((check) => ({
+      task: task.name,
+      name: check.name,
+      ok: false,
+      points: 0,
+      max: check.points,
+      hidden: check.hidden,
+      message: `not gradable: ${reason}`,
+      excerpt: [],
+    })),
+  );
+  return { id: exercise.id, title: exercise.title, score: 0, max: scored(checks).max, gradable: false, reason, checks, seed };
+}
+
+/**
+ * A lab machine that dies under a submission (panic, hang, lost channel) is replaced and the
+ * exercise graded once more; a second loss makes the exercise not gradable, never a zero.
+ */
+export async function gradeExercise(
+  exercise: Exercise,
+  submissionRoot: string,
+  provider: LabProvider,
+  options: GradeOptions,
+): Promise<ExerciseResult> {
+  let lastLoss = "";
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const offer = await provider.acquire(exercise.requires);
+    if (offer.kind === "unavailable") return notGradable(exercise, options.seed, offer.reason);
+    try {
+      return await gradeOnMachine(exercise, submissionRoot, offer.machine, options);
+    } catch (error) {
+      if (!(error instanceof MachineLostError) && !offer.machine.failure) throw error;
+      lastLoss = error instanceof Error ? error.message : String(error);
+      await provider.discard(offer.machine);
+    }
+  }
+  return notGradable(exercise, options.seed, `the lab machine failed twice while grading: ${lastLoss}`);
+}

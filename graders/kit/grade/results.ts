@@ -1,0 +1,54 @@
+// Grading produces these; every report (vitest, TAP, JSON, CSV, ...) is a view of them.
+import type { MachineInfo } from "../machine/lab-machine.ts";
+
+export interface CheckResult {
+  /** The task (script run) the check belongs to. */
+  task: string;
+  name: string;
+  ok: boolean;
+  points: number;
+  max: number;
+  hidden: boolean;
+  /** Empty when ok; otherwise a sentence the student can act on. */
+  message: string;
+  /** A few lines of the student's output that show the problem. */
+  excerpt: string[];
+}
+
+export interface ExerciseResult {
+  id: string;
+  title: string;
+  score: number;
+  max: number;
+  /** False when the harness could not grade (no backend, machine lost twice, ...): never a zero. */
+  gradable: boolean;
+  reason?: string;
+  checks: CheckResult[];
+  seed: number;
+  machine?: MachineInfo;
+  /** Where the run's transcript was written. */
+  transcript?: string;
+}
+
+export interface SubmissionResult {
+  id: string;
+  score: number;
+  max: number;
+  exercises: ExerciseResult[];
+}
+
+export function scored(checks: CheckResult[]): { score: number; max: number } {
+  return {
+    score: checks.reduce((sum, check) => sum + (check.ok ? check.points : 0), 0),
+    max: checks.reduce((sum, check) => sum + check.max, 0),
+  };
+}
+
+export function submissionResult(id: string, exercises: ExerciseResult[]): SubmissionResult {
+  return {
+    id,
+    score: exercises.reduce((sum, exercise) => sum + exercise.score, 0),
+    max: exercises.reduce((sum, exercise) => sum + exercise.max, 0),
+    exercises,
+  };
+}

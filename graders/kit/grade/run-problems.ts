@@ -1,0 +1,44 @@
+// Sentences for runs that did not go as planned, phrased for the student who wrote the script.
+import type { Verdict } from "../exercise.ts";
+import type { ScriptRun } from "../run/script-run.ts";
+
+function stderrExcerpt(run: ScriptRun): string[] {
+  const lines = run.stderr.split("\n").filter((line) => line.trim() !== "");
+  return lines.slice(0, 20);
+}
+
+/** A verdict shared by every check of a task whose script never got its probes attached. */
+export function describeRejection(run: ScriptRun, script: string): Verdict | undefined {
+  switch (run.ending) {
+    case "rejected": {
+      const exit = run.exit.kind === "exited" ? `exit status ${run.exit.code}` : `signal ${"signal" in run.exit ? run.exit.signal : "?"}`;
+      return {
+        ok: false,
+        message: `bpftrace did not run ${script} (${exit}): fix the error it reports below, then grade again.`,
+        excerpt: stderrExcerpt(run),
+      };
+    }
+    case "attach-timeout":
+      return {
+        ok: false,
+        message: `bpftrace did not attach the probes of ${script} in time; probes that match thousands of functions (wildcards) take too long: narrow them.`,
+        excerpt: stderrExcerpt(run),
+      };
+    default:
+      return undefined;
+  }
+}
+
+/** A note appended to failure messages when the run ended abnormally after attaching. */
+export function describeEnding(run: ScriptRun): string | undefined {
+  switch (run.ending) {
+    case "output-cap":
+      return `(bpftrace was stopped after printing ${run.stdoutBytes} bytes, over the output limit; the checks saw only the beginning: print only what the task asks.)`;
+    case "ignored-sigint":
+      return "(bpftrace did not exit after Ctrl-C (SIGINT) and was killed; output printed at exit, such as maps and END, is missing.)";
+    case "exited-by-itself":
+      return "(bpftrace exited before the workload finished; do not call exit() until the end.)";
+    default:
+      return undefined;
+  }
+}

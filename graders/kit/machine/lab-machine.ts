@@ -1,0 +1,47 @@
+// The seam between grading and "where the kernel is". A VM, a container and the host all
+// look like this; nothing above this file knows which one it is talking to.
+
+export type BackendName = "vm" | "container" | "host";
+
+export interface SpawnOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Bytes written to the process's stdin, which is then closed. Omit for an empty stdin. */
+  stdin?: string | Uint8Array;
+}
+
+export type ExitStatus =
+  | { kind: "exited"; code: number }
+  | { kind: "signaled"; signal: number }
+  /** The machine went away (crash, panic, channel lost) before the process ended. */
+  | { kind: "lost"; reason: string };
+
+export interface RemoteProcess {
+  readonly pid: number;
+  /** Called for every chunk, in order, as it arrives. Chunks already received are replayed. */
+  onStdout(listener: (chunk: Uint8Array) => void): void;
+  onStderr(listener: (chunk: Uint8Array) => void): void;
+  /** Signals the whole process group of the spawned command. */
+  signal(signal: "SIGINT" | "SIGTERM" | "SIGKILL"): void;
+  /** Resolves once the process has exited and all its output has been delivered. */
+  readonly exit: Promise<ExitStatus>;
+}
+
+export interface MachineInfo {
+  backend: BackendName;
+  /** "kvm" or "tcg" for the vm backend, "none" elsewhere. */
+  accelerator: "kvm" | "tcg" | "none";
+  kernelRelease: string;
+  /** Package name -> version, for the transcript and the report. */
+  packages: Record<string, string>;
+}
+
+export interface LabMachine {
+  readonly info: MachineInfo;
+  spawn(argv: readonly string[], options?: SpawnOptions): Promise<RemoteProcess>;
+  writeFile(path: string, data: string | Uint8Array, mode?: number): Promise<void>;
+  readFile(path: string): Promise<Uint8Array>;
+  /** Why the machine is unusable, once it is (guest panic, agent silent, qemu exited). */
+  readonly failure: string | undefined;
+  close(): Promise<void>;
+}

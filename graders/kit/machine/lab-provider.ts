@@ -1,0 +1,65 @@
+// Hands out lab machines: boots one on first use, reuses it for every exercise after, and
+// replaces it when it dies. Which backend it boots is decided by the backend list it is given.
+import type { Requirement } from "../exercise.ts";
+import type { Progress } from "../ui/progress.ts";
+import type { LabMachine } from "./lab-machine.ts";
+
+export type MachineOffer = { kind: "ready"; machine: LabMachine } | { kind: "unavailable"; reason: string };
+
+export interface Backend {
+  readonly name: string;
+  /** Why this backend cannot satisfy these requirements here, or undefined when it can. */
+  unsupported(requires: readonly Requirement[]): Promise<string | undefined>;
+  boot(progress: Progress): Promise<LabMachine>;
+}
+
+export class LabProvider {
+  private current: { backend: Backend; machine: Promise<LabMachine> } | undefined;
+  private readonly bootFailures = new Map<string, string>();
+
+  constructor(
+    private readonly backends: readonly Backend[],
+    private readonly progress: Progress,
+  ) {}
+
+  /** The first backend, in order, that can grade an exercise with these requirements. */
+  async acquire(requires: readonly Requirement[]): Promise<MachineOffer> {
+    const reasons: string[] = [];
+    for (const backend of this.backends) {
+      const unsupported = this.bootFailures.get(backend.name) ?? (await backend.unsupported(requires));
+      if (unsupported) {
+        reasons.push(`${backend.name}: ${unsupported}`);
+        continue;
+      }
+      try {
+        return { kind: "ready", machine: await this.machineOn(backend) };
+      } catch (error) {
+        const reason = `could not start: ${error instanceof Error ? error.message : String(error)}`;
+        this.bootFailures.set(backend.name, reason);
+        this.current = undefined;
+        reasons.push(`${backend.name}: ${reason}`);
+      }
+    }
+    return { kind: "unavailable", reason: reasons.join("; ") || "no backend configured" };
+  }
+
+  private machineOn(backend: Backend): Promise<LabMachine> {
+    if (this.current?.backend === backend) return this.current.machine;
+    const previous = this.current;
+    this.current = { backend, machine: backend.boot(this.progress) };
+    if (previous) void previous.machine.then((machine) => machine.close(), () => undefined);
+    return this.current.machine;
+  }
+
+  /** Throws a failed machine away; the next acquire boots a fresh one. */
+  async discard(machine: LabMachine): Promise<void> {
+    if (this.current && (await this.current.machine.catch(() => undefined)) === machine) this.current = undefined;
+    await machine.close();
+  }
+
+  async close(): Promise<void> {
+    const current = this.current;
+    this.current = undefined;
+    if (current) await current.machine.then((machine) => machine.close(), () => undefined);
+  }
+}

@@ -1,0 +1,169 @@
+// One "attach, run the workloads, SIGINT, collect" cycle of a bpftrace script, the way
+// bpftrace's own runtime tests do it: workloads start only once bpftrace says every probe is
+// attached, and a script that misbehaves is bounded by time and output caps.
+import type { ExitStatus, LabMachine, RemoteProcess } from "../machine/lab-machine.ts";
+import { collectOutput } from "./collect-output.ts";
+import { sleep, within } from "./timing.ts";
+
+const attachedMarker = "__BPFTRACE_NOTIFY_PROBES_ATTACHED";
+
+export interface ScriptInvocation {
+  /** Path of the script inside the lab machine. */
+  scriptPath: string;
+  /** Positional parameters ($1, $2, ...). */
+  args: readonly string[];
+  json: boolean;
+}
+
+export interface WorkloadLaunch {
+  /** Program name in the lab image (fixtures/workloads/<program>.c). */
+  program: string;
+  /** Sent on stdin, never on the command line, where a script could read it. */
+  plan: string;
+}
+
+export interface RunLimits {
+  attachTimeoutMs: number;
+  /** From attach to the last workload's exit. */
+  workloadTimeoutMs: number;
+  /** From SIGINT to bpftrace's exit (END probes, map printing). */
+  exitTimeoutMs: number;
+  outputCapBytes: number;
+  /** Quiet time after the workloads end, so the last events reach bpftrace's output. */
+  settleMs: number;
+}
+
+export const defaultLimits: RunLimits = {
+  attachTimeoutMs: 60_000,
+  workloadTimeoutMs: 60_000,
+  exitTimeoutMs: 20_000,
+  outputCapBytes: 1 << 20,
+  settleMs: 400,
+};
+
+/** How bpftrace's run ended, from the grader's point of view. */
+export type RunEnding =
+  | "stopped-by-sigint" // the normal case
+  | "exited-by-itself" // exit() in the script, or a crash after attaching
+  | "rejected" // exited before attaching: syntax, semantic or load error
+  | "attach-timeout"
+  | "ignored-sigint" // killed after exitTimeoutMs
+  | "output-cap"; // killed for printing more than outputCapBytes
+
+export interface WorkloadResult {
+  program: string;
+  exit: ExitStatus;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ScriptRun {
+  ending: RunEnding;
+  exit: ExitStatus;
+  stdout: string;
+  stderr: string;
+  stdoutBytes: number;
+  workloads: WorkloadResult[];
+  attachMs: number | undefined;
+  totalMs: number;
+}
+
+export class MachineLostError extends Error {}
+
+function lostIfLost(machine: LabMachine, exit: ExitStatus): void {
+  if (exit.kind === "lost") throw new MachineLostError(exit.reason);
+  if (machine.failure) throw new MachineLostError(machine.failure);
+}
+
+function watchForMarker(process: RemoteProcess): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = "";
+    process.onStdout((chunk) => {
+      seen = (seen + Buffer.from(chunk).toString("utf8")).slice(-4096);
+      if (seen.includes(attachedMarker)) resolve();
+    });
+  });
+}
+
+async function runWorkload(machine: LabMachine, launch: WorkloadLaunch, limits: RunLimits): Promise<WorkloadResult> {
+  const process = await machine.spawn([launch.program], { stdin: launch.plan, cwd: "/tmp" });
+  const output = collectOutput(process, limits.outputCapBytes);
+  const exit = await within(process.exit, limits.workloadTimeoutMs, undefined);
+  if (exit === undefined) process.signal("SIGKILL");
+  const finalExit = exit ?? (await process.exit);
+  lostIfLost(machine, finalExit);
+  return { program: launch.program, exit: finalExit, stdout: output.stdout.text(), stderr: output.stderr.text() };
+}
+
+function bpftraceArgv(invocation: ScriptInvocation): string[] {
+  return ["bpftrace", ...(invocation.json ? ["-f", "json"] : []), invocation.scriptPath, ...invocation.args];
+}
+
+export async function runScript(
+  machine: LabMachine,
+  invocation: ScriptInvocation,
+  workloads: readonly WorkloadLaunch[],
+  limits: RunLimits = defaultLimits,
+): Promise<ScriptRun> {
+  const started = Date.now();
+  const bpftrace = await machine.spawn(bpftraceArgv(invocation), {
+    env: { [attachedMarker]: "1", PATH: "/usr/local/bin:/usr/bin:/bin", HOME: "/root" },
+    cwd: "/tmp",
+  });
+  const output = collectOutput(bpftrace, limits.outputCapBytes);
+  let ending: RunEnding | undefined;
+  const overCap = new Promise<void>((resolve) => {
+    const check = () => {
+      if (output.stdout.overCap || output.stderr.overCap) resolve();
+    };
+    bpftrace.onStdout(check);
+    bpftrace.onStderr(check);
+  });
+  void overCap.then(() => {
+    ending ??= "output-cap";
+    bpftrace.signal("SIGKILL");
+  });
+
+  const attached = watchForMarker(bpftrace).then(() => "attached" as const);
+  const firstEvent = await within(
+    Promise.race([attached, bpftrace.exit.then(() => "exited" as const)]),
+    limits.attachTimeoutMs,
+    "timeout" as const,
+  );
+  const attachMs = firstEvent === "attached" ? Date.now() - started : undefined;
+
+  const workloadResults: WorkloadResult[] = [];
+  if (firstEvent === "timeout") {
+    ending = "attach-timeout";
+    bpftrace.signal("SIGKILL");
+  } else if (firstEvent === "exited") {
+    ending = "rejected";
+  } else {
+    const results = await Promise.all(workloads.map((launch) => runWorkload(machine, launch, limits)));
+    workloadResults.push(...results);
+    await sleep(limits.settleMs);
+    const exitedAlready = await within(bpftrace.exit.then(() => true), 0, false);
+    if (exitedAlready) ending ??= "exited-by-itself";
+    else {
+      bpftrace.signal("SIGINT");
+      const exit = await within(bpftrace.exit, limits.exitTimeoutMs, undefined);
+      if (exit === undefined) {
+        ending ??= "ignored-sigint";
+        bpftrace.signal("SIGKILL");
+      }
+      ending ??= "stopped-by-sigint";
+    }
+  }
+  const exit = await bpftrace.exit;
+  lostIfLost(machine, exit);
+  return {
+    ending: ending ?? "rejected",
+    exit,
+    stdout: output.stdout.text(),
+    stderr: output.stderr.text(),
+    stdoutBytes: output.stdout.total,
+    workloads: workloadResults,
+    attachMs,
+    totalMs: Date.now() - started,
+  };
+}

@@ -1,0 +1,39 @@
+// The qemu command line for one lab machine. Kept apart from process control so that it can
+// be read (and tested) as data.
+import type { LabImage } from "./image.ts";
+
+export type Accelerator = "kvm" | "tcg";
+
+export interface QemuOptions {
+  image: LabImage;
+  accelerator: Accelerator;
+  /** Unix socket qemu listens on for the guest agent's virtio-serial port. */
+  agentSocket: string;
+  memoryMb: number;
+  cpus: number;
+  /** Extra kernel command-line words (the accelerator probe passes bpflab.probe). */
+  kernelArgs?: string[];
+}
+
+export function qemuArguments(options: QemuOptions): string[] {
+  const { image, accelerator } = options;
+  const cmdline = ["console=ttyS0", "quiet", "loglevel=3", "panic=-1", "oops=panic", ...(options.kernelArgs ?? [])];
+  return [
+    "-accel", accelerator === "kvm" ? "kvm" : "tcg,thread=multi",
+    "-cpu", accelerator === "kvm" ? "host" : "max",
+    "-smp", String(options.cpus),
+    "-m", String(options.memoryMb),
+    // A panic or a power-off ends qemu instead of rebooting the guest: the host sees it at once.
+    "-no-reboot",
+    "-nodefaults",
+    "-nographic",
+    "-serial", "stdio",
+    "-kernel", image.kernel,
+    "-initrd", image.initramfs,
+    "-append", cmdline.join(" "),
+    "-drive", `file=${image.rootDisk},if=virtio,format=raw,readonly=on`,
+    "-device", "virtio-serial-pci",
+    "-chardev", `socket,id=agent,path=${options.agentSocket},server=on,wait=off`,
+    "-device", "virtserialport,chardev=agent,name=bpflab",
+  ];
+}

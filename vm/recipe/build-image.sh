@@ -1,0 +1,48 @@
+#!/bin/bash
+# Builds the lab image into OUTDIR: a kernel, a small stage-1 initramfs, a read-only ext4 root
+# disk with bpftrace, the guest agent and the workloads, and a package manifest.
+# Lines starting with "==> " are progress steps; bpflab shows them while it waits.
+set -euo pipefail
+
+out=${1:?usage: build-image.sh OUTDIR}
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+suite=trixie
+mirror="deb http://deb.debian.org/debian $suite main"
+packages=bpftrace,busybox-static,kmod,procps
+
+work=$(mktemp -d "${out%/}.work.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+rootfs=$work/rootfs
+kernel=$work/kernel
+
+echo "==> debootstrapping Debian $suite with bpftrace (mmdebstrap)"
+mmdebstrap --quiet --variant=essential --include="$packages" \
+  --dpkgopt='path-exclude=/usr/share/man/*' \
+  --dpkgopt='path-exclude=/usr/share/doc/*' \
+  --dpkgopt='path-exclude=/usr/share/locale/*' \
+  --dpkgopt='path-exclude=/usr/share/info/*' \
+  --customize-hook="\"$here/fetch-kernel.sh\" \"$kernel\"" \
+  "$suite" "$rootfs" "$mirror"
+
+echo "==> compiling the guest agent and the workloads"
+gcc -static -O2 -Wall -Wextra -o "$rootfs/usr/local/sbin/bpflab-agent" "$repo/vm/guest/agent.c"
+"$repo/fixtures/workloads/build.sh" "$rootfs/usr/local/bin"
+install -m 0755 "$repo/vm/guest/init" "$rootfs/sbin/bpflab-init"
+
+echo "==> writing the package manifest"
+{
+  dpkg-query --admindir="$rootfs/var/lib/dpkg" -W -f='${Package}\t${Version}\n'
+  cat "$kernel/package"
+} | sort > "$work/packages.tsv"
+
+echo "==> making the root disk (ext4, read-only in the guest)"
+size_mb=$(( $(du -sm "$rootfs" | cut -f1) * 12 / 10 + 64 ))
+mke2fs -q -t ext4 -O ^has_journal -L bpflab-root -d "$rootfs" "$work/root.ext4" "${size_mb}M"
+
+echo "==> making the stage-1 initramfs"
+"$here/make-initramfs.sh" "$kernel" "$rootfs/usr/bin/busybox" "$work/initramfs.cpio"
+
+mkdir -p "$out"
+mv "$kernel/vmlinuz" "$work/root.ext4" "$work/initramfs.cpio" "$work/packages.tsv" "$out/"
+echo "==> image ready in $out"
