@@ -19,17 +19,19 @@ interface Plan {
 
 interface Printed {
   comm: string;
-  parent: string;
+  /** Present when the line has the three fields the task asks for. */
+  parent?: string;
   name: string;
   line: string;
 }
 
+/** Lines read as "<comm> [<parent>] <file>", so that the starter's two fields still count. */
 function printedLines(lines: readonly string[]): Printed[] {
   return lines.flatMap((line) => {
     const fields = fieldsOf(line);
-    if (fields.length !== 3) return [];
-    const [comm = "", parent = "", name = ""] = fields;
-    return [{ comm, parent, name, line }];
+    const [comm, name] = [fields[0], fields.at(-1)];
+    if (fields.length < 2 || comm === undefined || name === undefined) return [];
+    return [fields.length === 3 ? { comm, parent: fields[1], name, line } : { comm, name, line }];
   });
 }
 
@@ -97,7 +99,7 @@ export default exercise({
             const missing = matchLines(truth, printedLines(output.lines)).filter((match) => !match.line);
             if (missing.length === 0) return pass;
             return fail(
-              `${plural(missing.length, "unlinked file")} of ${truth.length} had no line "<comm> <parent> <file>" (three fields separated by spaces), e.g. ${missing[0]?.unlink.dir}/${missing[0]?.unlink.name}.`,
+              `${plural(missing.length, "unlinked file")} of ${truth.length} had no line ending with the file's name, e.g. ${missing[0]?.unlink.dir}/${missing[0]?.unlink.name}: print "<comm> <parent> <file>" for every vfs_unlink call.`,
               someLines(output.lines),
             );
           },
@@ -124,9 +126,12 @@ export default exercise({
             const wrong = matches.filter((match) => match.line?.parent !== match.unlink.parent);
             if (matches.length > 0 && wrong.length === 0) return pass;
             const example = wrong[0];
-            const hint = example
-              ? ` For ${example.unlink.dir}/${example.unlink.name} the parent is "${example.unlink.parent}", but the line says "${example.line?.parent}".`
-              : "";
+            const hint =
+              example?.line?.parent !== undefined
+                ? ` For ${example.unlink.dir}/${example.unlink.name} the parent is "${example.unlink.parent}", but the line says "${example.line.parent}".`
+                : example
+                  ? ` Lines need three fields, "<comm> <parent> <file>"; this one has ${fieldsOf(example.line?.line ?? "").length}.`
+                  : "";
             return fail(
               `the second field should be the name of the directory that holds the file (the dentry's d_parent).${hint}`,
               someLines(wrong.map((match) => match.line?.line ?? "")),

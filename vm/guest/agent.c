@@ -431,13 +431,6 @@ static void close_pipes_held_open(int64_t now)
 	}
 }
 
-static void kill_all_processes(void)
-{
-	for (int i = 0; i < MAX_PROCESSES; i++)
-		if (processes[i].in_use)
-			kill(-processes[i].pid, SIGKILL);
-}
-
 /* ---- starting a process ---- */
 
 static const char *find_env(char *const envp[], const char *name)
@@ -450,7 +443,10 @@ static const char *find_env(char *const envp[], const char *name)
 	return NULL;
 }
 
-/* Like execvpe, but PATH comes from the new environment. Returns only on failure. */
+/*
+ * Like execvpe, but PATH comes from the new environment, and a script without "#!" is an
+ * error rather than run by /bin/sh. Returns only on failure.
+ */
 static void exec_searching_path(char *const argv[], char *const envp[])
 {
 	const char *name = argv[0];
@@ -469,15 +465,13 @@ static void exec_searching_path(char *const argv[], char *const envp[])
 		path = DEFAULT_PATH;
 	for (;;) {
 		const char *end = strchrnul(path, ':');
-		int dir_length = (int)(end - path);
+		/* An empty entry means the current directory. */
+		const char *dir = end > path ? path : ".";
+		int dir_length = end > path ? (int)(end - path) : 1;
 		char candidate[PATH_MAX];
 
-		if (dir_length == 0)
-			snprintf(candidate, sizeof(candidate), "%s", name);
-		else if (snprintf(candidate, sizeof(candidate), "%.*s/%s", dir_length, path, name) >=
-			 (int)sizeof(candidate))
-			candidate[0] = '\0';
-		if (candidate[0]) {
+		if (snprintf(candidate, sizeof(candidate), "%.*s/%s", dir_length, dir, name) <
+		    (int)sizeof(candidate)) {
 			execve(candidate, argv, envp);
 			if (errno == EACCES)
 				error = EACCES;
@@ -518,7 +512,7 @@ static void run_child(char *const argv[], char *const envp[], const char *cwd, c
 	sigemptyset(&no_signals);
 	sigprocmask(SIG_SETMASK, &no_signals, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	/* If the agent dies, a bpftrace it started must not stay attached to the kernel. */
+	/* If the agent dies, the command dies with it rather than trace on unsupervised. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != agent_pid)
 		_exit(127);
@@ -540,6 +534,7 @@ static void start_process(struct process *slot, uint32_t id, char *const argv[],
 	int report_pipe[2] = { -1, -1 };
 	char report[512];
 	size_t report_length = 0;
+	char pid_text[16];
 	pid_t agent_pid = getpid();
 	pid_t pid;
 
@@ -595,12 +590,8 @@ static void start_process(struct process *slot, uint32_t id, char *const argv[],
 	slot->stdout_fd = out_pipe[0];
 	slot->stderr_fd = err_pipe[0];
 	in_pipe[1] = out_pipe[0] = err_pipe[0] = -1;
-	{
-		char pid_text[16];
-		int length = snprintf(pid_text, sizeof(pid_text), "%d", (int)pid);
-
-		send_frame(FRAME_STARTED, id, pid_text, (size_t)length);
-	}
+	snprintf(pid_text, sizeof(pid_text), "%d", (int)pid);
+	send_frame(FRAME_STARTED, id, pid_text, strlen(pid_text));
 
 close_pipes:
 	close_fd(&in_pipe[0]);
@@ -981,7 +972,7 @@ static void channel_lost(void)
 {
 	switch (channel.mode) {
 	case MODE_STDIO:
-		kill_all_processes();
+		end_session();
 		exit(0);
 	case MODE_LISTEN:
 		end_session();

@@ -93,14 +93,16 @@ function waitForHello(
   timeoutMs: number,
 ): Promise<{ hello: Hello; rest: AgentFrame[] }> {
   return new Promise((resolve, reject) => {
+    let settled = false;
+    // The end, close and error listeners stay attached but do nothing once settled: an error
+    // emitted before the connection attaches its own listener must not go unhandled.
     const finish = (error: Error | undefined, result?: { hello: Hello; rest: AgentFrame[] }) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       // Paused, so that no chunk flows by before the connection listens.
       stream.pause();
       stream.off("data", onData);
-      stream.off("end", onEnd);
-      stream.off("close", onEnd);
-      stream.off("error", onError);
       if (result) resolve(result);
       else reject(error);
     };
@@ -129,7 +131,7 @@ function waitForHello(
     stream.on("data", onData);
     stream.once("end", onEnd);
     stream.once("close", onEnd);
-    stream.once("error", onError);
+    stream.on("error", onError);
   });
 }
 
@@ -174,6 +176,7 @@ export class AgentConnection {
     stream.on("error", (error: Error) => this.fail(`the connection to the lab machine's agent failed: ${error.message}`));
     stream.resume();
     this.armWatchdog(heartbeatTimeoutMs);
+    if (stream.destroyed) this.fail("the connection to the lab machine's agent was closed");
   }
 
   /** Why the connection is unusable; undefined while it works (and after a deliberate close). */

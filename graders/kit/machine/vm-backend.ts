@@ -28,11 +28,6 @@ export function vmBackend(): Backend {
       const started = Date.now();
       progress.step(`booting the lab machine (qemu, ${accelerator.toUpperCase()})`);
       const vm = await launchVm(image, accelerator, Math.min(2, availableParallelism()), memoryMb);
-      let vmFailure: string | undefined;
-      void vm.exited.then((how) => {
-        const panic = panicLine(vm.consoleTail());
-        vmFailure = `the lab machine stopped (${how})${panic ? `: ${panic}` : ""}`;
-      });
       let agent: AgentConnection;
       try {
         agent = await AgentConnection.open(vm.agentSocket, {
@@ -44,6 +39,10 @@ export function vmBackend(): Backend {
         const reason = error instanceof Error ? error.message : String(error);
         throw new Error(`the lab machine did not start: ${reason}\n${vm.consoleTail().slice(-1500)}`);
       }
+      void vm.exited.then((how) => {
+        const panic = panicLine(vm.consoleTail());
+        agent.fail(`the lab machine stopped (${how})${panic ? `: ${panic}` : ""}`);
+      });
       progress.done(`lab machine ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${accelerator.toUpperCase()})`);
       const info: MachineInfo = { backend: "vm", accelerator, kernelRelease: agent.kernelRelease, packages: image.packages };
       return {
@@ -52,10 +51,10 @@ export function vmBackend(): Backend {
         writeFile: (path, data, mode) => agent.writeFile(path, data, mode),
         readFile: (path) => agent.readFile(path),
         get failure() {
-          return vmFailure ?? agent.failure;
+          return agent.failure;
         },
         async close() {
-          agent.close();
+          await agent.close();
           await vm.stop();
         },
       };

@@ -1,0 +1,76 @@
+// `npm run bench`: what a student waits for, measured. Not a test: it prints figures.
+//   BENCH_COLD=1 also times a cold image build in a scratch cache (about a minute).
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadExercise, exerciseIds } from "../graders/kit/catalog.ts";
+import { gradeExercise } from "../graders/kit/grade/grade-exercise.ts";
+import { LabProvider } from "../graders/kit/machine/lab-provider.ts";
+import { vmBackend } from "../graders/kit/machine/vm-backend.ts";
+import { silentProgress } from "../graders/kit/ui/progress.ts";
+import { ensureLabImage } from "../vm/image.ts";
+import { chooseAccelerator } from "../vm/accel.ts";
+
+const solutions = fileURLToPath(new URL("../solutions", import.meta.url));
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await work();
+  return [value, (performance.now() - started) / 1000];
+}
+
+function summary(seconds: number[]): string {
+  const sorted = [...seconds].sort((a, b) => a - b);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN;
+  return `min ${sorted[0]?.toFixed(2)} s, median ${median.toFixed(2)} s (n=${sorted.length})`;
+}
+
+function row(what: string, figure: string): void {
+  process.stdout.write(`${what.padEnd(44)} ${figure}\n`);
+}
+
+if (process.env.BENCH_COLD) {
+  const scratch = await mkdtemp(join(tmpdir(), "bpflab-bench-cache-"));
+  const previous = process.env.BPFLAB_CACHE;
+  process.env.BPFLAB_CACHE = scratch;
+  const [, cold] = await timed(() => ensureLabImage(silentProgress));
+  row("image build, cold", `${cold.toFixed(1)} s`);
+  if (previous === undefined) delete process.env.BPFLAB_CACHE;
+  else process.env.BPFLAB_CACHE = previous;
+  await rm(scratch, { recursive: true, force: true });
+}
+
+const [image, cached] = await timed(() => ensureLabImage(silentProgress));
+row("image lookup, cached", `${(cached * 1000).toFixed(0)} ms`);
+const { accelerator } = await chooseAccelerator(image, silentProgress);
+row("accelerator", accelerator.toUpperCase());
+
+const boots: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const [machine, seconds] = await timed(() => vmBackend().boot(silentProgress));
+  boots.push(seconds);
+  await machine.close();
+}
+row("boot to ready (qemu start to agent hello)", summary(boots));
+
+const vfsUnlink = await loadExercise("vfs-unlink");
+{
+  const provider = new LabProvider([vmBackend()], silentProgress);
+  const [result, seconds] = await timed(() => gradeExercise(vfsUnlink, solutions, provider, { seed: 1 }));
+  row("grade vfs-unlink once, boot included", `${seconds.toFixed(2)} s (${result.score}/${result.max})`);
+  const again: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const [, each] = await timed(() => gradeExercise(vfsUnlink, solutions, provider, { seed: i + 2 }));
+    again.push(each);
+  }
+  row("grade vfs-unlink, 5 times in one boot", summary(again));
+
+  const perExercise: string[] = [];
+  for (const id of exerciseIds()) {
+    const [graded, each] = await timed(async () => gradeExercise(await loadExercise(id), solutions, provider, { seed: 7 }));
+    perExercise.push(`${id} ${each.toFixed(1)} s (${graded.score}/${graded.max})`);
+  }
+  row("every exercise, one boot", perExercise.join("; "));
+  await provider.close();
+}
