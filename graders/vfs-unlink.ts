@@ -51,6 +51,10 @@ function matchLines(unlinks: readonly Unlink[], printed: readonly Printed[]): Ar
   });
 }
 
+function noLinesForTheWorkload(lines: readonly string[]) {
+  return fail("no line names a file the workload unlinked, so this could not be checked: print one line per vfs_unlink call.", someLines(lines));
+}
+
 export default exercise({
   id: "vfs-unlink",
   title: "Parent directory of every unlinked file (kfunc:vfs_unlink)",
@@ -108,9 +112,9 @@ export default exercise({
           name: "names the command that unlinked each file",
           points: 1,
           verify: ({ records, output, plan }) => {
-            const wrong = matchLines(unlinked(records), printedLines(output.lines)).filter(
-              (match) => match.line && match.line.comm !== plan.comm,
-            );
+            const matches = matchLines(unlinked(records), printedLines(output.lines)).filter((match) => match.line);
+            if (matches.length === 0) return noLinesForTheWorkload(output.lines);
+            const wrong = matches.filter((match) => match.line?.comm !== plan.comm);
             if (wrong.length === 0) return pass;
             return fail(
               `the first field should be the command name (comm), "${plan.comm}" for this workload, but ${plural(wrong.length, "line")} had something else.`,
@@ -123,8 +127,9 @@ export default exercise({
           points: 2,
           verify: ({ records, output }) => {
             const matches = matchLines(unlinked(records), printedLines(output.lines)).filter((match) => match.line);
+            if (matches.length === 0) return noLinesForTheWorkload(output.lines);
             const wrong = matches.filter((match) => match.line?.parent !== match.unlink.parent);
-            if (matches.length > 0 && wrong.length === 0) return pass;
+            if (wrong.length === 0) return pass;
             const example = wrong[0];
             const hint =
               example?.line?.parent !== undefined
@@ -143,8 +148,11 @@ export default exercise({
           points: 1,
           verify: ({ records, output, plan }) => {
             const names = new Set(unlinked(records).map((unlink) => unlink.name));
+            if (!output.lines.some((line) => fieldsOf(line).some((field) => names.has(field)))) {
+              return noLinesForTheWorkload(output.lines);
+            }
             const invented = output.lines.filter((line: string) => line.includes(plan.comm) && !fieldsOf(line).some((field) => names.has(field)));
-            if (invented.length === 0 && names.size > 0) return pass;
+            if (invented.length === 0) return pass;
             return fail(
               `${plural(invented.length, "line")} mention the workload's command but no file it unlinked: print one line per vfs_unlink call, from the probe, and nothing from BEGIN or END.`,
               someLines(invented),

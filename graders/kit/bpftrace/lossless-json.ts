@@ -10,6 +10,16 @@ const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 const WHITESPACE = /[ \t\n\r]*/y;
 
+const sourceKeyOrders = new WeakMap<JsonObject, string[]>();
+
+/**
+ * The keys of an object that parseJsonLossless returned, in the order of the JSON text.
+ * Object.keys lists integer-like keys first, which would reorder maps keyed by small integers.
+ */
+export function keysInSourceOrder(object: JsonObject): string[] {
+  return sourceKeyOrders.get(object) ?? Object.keys(object);
+}
+
 /** Parses one JSON text; integers outside Number's safe range become bigint. Throws SyntaxError. */
 export function parseJsonLossless(text: string): JsonValue {
   const reader = new Reader(text);
@@ -41,6 +51,8 @@ class Reader {
 
   private object(): JsonObject {
     const result: JsonObject = {};
+    const keys: string[] = [];
+    sourceKeyOrders.set(result, keys);
     this.pos++;
     this.skipWhitespace();
     if (this.eat("}")) return result;
@@ -49,6 +61,7 @@ class Reader {
       const key = this.string();
       this.skipWhitespace();
       this.expect(":");
+      if (!Object.hasOwn(result, key)) keys.push(key);
       // defineProperty, so that a map key such as "__proto__" stays an ordinary key.
       Object.defineProperty(result, key, {
         value: this.value(),
