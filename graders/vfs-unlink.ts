@@ -102,6 +102,13 @@ export default exercise({
             const truth = unlinked(records);
             const missing = matchLines(truth, printedLines(output.lines)).filter((match) => !match.line);
             if (missing.length === 0) return pass;
+            const misplaced = missing.find((match) => output.lines.some((line) => fieldsOf(line).includes(match.unlink.name)));
+            if (misplaced) {
+              return fail(
+                `a line names ${misplaced.unlink.name} but not as its last field: print "<comm> <parent> <file>", in that order.`,
+                someLines(output.lines),
+              );
+            }
             return fail(
               `${plural(missing.length, "unlinked file")} of ${truth.length} had no line ending with the file's name, e.g. ${missing[0]?.unlink.dir}/${missing[0]?.unlink.name}: print "<comm> <parent> <file>" for every vfs_unlink call.`,
               someLines(output.lines),
