@@ -89,11 +89,19 @@ export function task<Plan>(spec: TaskSpec<Plan>): Task {
   };
 }
 
+/** A written answer the student submits with the scripts: shown to the instructor, never scored. */
+export interface ReviewItem {
+  /** The student's file, relative to the exercise folder. */
+  file: string;
+  question: string;
+}
+
 export interface Exercise {
   id: string;
   title: string;
   requires: readonly Requirement[];
   tasks: readonly Task[];
+  review?: readonly ReviewItem[];
 }
 
 export function exercise(spec: Exercise): Exercise {

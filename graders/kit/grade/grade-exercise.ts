@@ -8,7 +8,7 @@ import { listScriptProbes } from "../evidence/probes.ts";
 import { describeRejection, describeEnding } from "./run-problems.ts";
 import { seededRandom } from "../run/random.ts";
 import { MachineLostError, runScript, type RunLimits, defaultLimits, type ScriptRun } from "../run/script-run.ts";
-import type { CheckResult, ExerciseResult } from "./results.ts";
+import type { CheckResult, ExerciseResult, ReviewAnswer } from "./results.ts";
 import { scored } from "./results.ts";
 import { readScriptFile } from "./submission-files.ts";
 import type { TranscriptWriter } from "./transcript.ts";
@@ -87,11 +87,21 @@ async function gradeOnMachine(
     ...scored(checks),
     gradable: true,
     checks,
+    review: await reviewAnswers(exercise, submissionRoot),
     seed: options.seed,
     machine: machine.info,
   };
   if (options.transcripts) result.transcript = await options.transcripts.write(result, runs);
   return result;
+}
+
+async function reviewAnswers(exercise: Exercise, submissionRoot: string): Promise<ReviewAnswer[]> {
+  return Promise.all(
+    (exercise.review ?? []).map(async (item) => {
+      const file = await readScriptFile(submissionRoot, exercise.id, item.file);
+      return file.kind === "ok" ? { ...item, answer: file.text } : { ...item };
+    }),
+  );
 }
 
 function notGradable(exercise: Exercise, seed: number, reason: string): ExerciseResult {
@@ -107,7 +117,7 @@ function notGradable(exercise: Exercise, seed: number, reason: string): Exercise
       excerpt: [],
     })),
   );
-  return { id: exercise.id, title: exercise.title, score: 0, max: scored(checks).max, gradable: false, reason, checks, seed };
+  return { id: exercise.id, title: exercise.title, score: 0, max: scored(checks).max, gradable: false, reason, checks, review: [], seed };
 }
 
 /**

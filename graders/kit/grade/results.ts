@@ -15,6 +15,13 @@ export interface CheckResult {
   excerpt: string[];
 }
 
+export interface ReviewAnswer {
+  file: string;
+  question: string;
+  /** The student's answer, or undefined when the file is missing or unusable. */
+  answer?: string;
+}
+
 export interface ExerciseResult {
   id: string;
   title: string;
@@ -24,6 +31,8 @@ export interface ExerciseResult {
   gradable: boolean;
   reason?: string;
   checks: CheckResult[];
+  /** Written answers for the instructor to read; they carry no points. */
+  review: ReviewAnswer[];
   seed: number;
   machine?: MachineInfo;
   /** Where the run's transcript was written. */
