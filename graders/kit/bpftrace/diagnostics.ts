@@ -23,8 +23,12 @@ export interface Diagnostic {
   excerpt: string;
 }
 
-const LOCATED =
-  /^(?:(?<file>.*?):)?(?<line>\d+)(?::(?<column>\d+)-(?<endColumn>\d+)|-(?<endLine>\d+)): (?<severity>ERROR|WARNING|HINT|BUG): (?<message>.*)$/;
+// With the file name optional, "4:2-5:" could also be file "4", lines 2-5: the single-line
+// form is tried first.
+const LOCATED_LINE =
+  /^(?:(?<file>.*?):)?(?<line>\d+):(?<column>\d+)-(?<endColumn>\d+): (?<severity>ERROR|WARNING|HINT|BUG): (?<message>.*)$/;
+const LOCATED_LINES =
+  /^(?:(?<file>.*?):)?(?<line>\d+)-(?<endLine>\d+): (?<severity>ERROR|WARNING|HINT|BUG): (?<message>.*)$/;
 const UNLOCATED = /^(?<severity>ERROR|WARNING|HINT|BUG): (?<message>.*)$/;
 const MARKER = /^ *~+$/;
 // Lines a located single-line message may take before its marker: message continuation lines
@@ -72,7 +76,7 @@ export function readDiagnostic(
     };
     return { diagnostic, next: start + 1 };
   }
-  const located = LOCATED.exec(header)?.groups;
+  const located = (LOCATED_LINE.exec(header) ?? LOCATED_LINES.exec(header))?.groups;
   if (!located) return null;
 
   const diagnostic: Diagnostic = {
@@ -100,21 +104,17 @@ export function readDiagnostic(
 
 function findMarker(lines: readonly string[], header: number): number | null {
   const last = Math.min(lines.length - 1, header + 1 + MAX_LINES_BEFORE_MARKER);
-  for (let i = header + 2; i <= last; i++) {
+  for (let i = header + 1; i <= last; i++) {
     const line = lines[i] ?? "";
-    if (MARKER.test(line)) return i;
-    if (startsDiagnostic(line)) return null;
+    if (UNLOCATED.test(line) || isLocatedDiagnostic(line)) return null;
+    if (i >= header + 2 && MARKER.test(line)) return i;
   }
   return null;
 }
 
-function startsDiagnostic(line: string): boolean {
-  return UNLOCATED.test(line) || LOCATED.test(line);
-}
-
 /** Whether line starts a message with a script location, e.g. "prog.bt:3:10-34: WARNING: ...". */
 export function isLocatedDiagnostic(line: string): boolean {
-  return LOCATED.test(line);
+  return LOCATED_LINE.test(line) || LOCATED_LINES.test(line);
 }
 
 function severityOf(prefix: string | undefined): DiagnosticSeverity {

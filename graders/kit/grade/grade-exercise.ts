@@ -10,7 +10,7 @@ import { seededRandom } from "../run/random.ts";
 import { MachineLostError, runScript, type RunLimits, defaultLimits, type ScriptRun } from "../run/script-run.ts";
 import type { CheckResult, ExerciseResult, ReviewAnswer } from "./results.ts";
 import { scored } from "./results.ts";
-import { readScriptFile } from "./submission-files.ts";
+import { readSubmissionFile } from "./submission-files.ts";
 import type { TranscriptWriter } from "./transcript.ts";
 
 export interface GradeOptions {
@@ -44,7 +44,7 @@ async function gradeTask(
   machine: LabMachine,
   options: GradeOptions,
 ): Promise<{ checks: CheckResult[]; run?: ScriptRun; plan?: unknown; script?: string }> {
-  const file = await readScriptFile(submissionRoot, exercise.id, task.script);
+  const file = await readSubmissionFile(submissionRoot, exercise.id, task.script);
   if (file.kind === "unusable") return { checks: resultsFor(task, [{ ok: false, message: file.message }], []) };
 
   const prepared = task.prepare(seededRandom(options.seed + index));
@@ -98,7 +98,7 @@ async function gradeOnMachine(
 async function reviewAnswers(exercise: Exercise, submissionRoot: string): Promise<ReviewAnswer[]> {
   return Promise.all(
     (exercise.review ?? []).map(async (item) => {
-      const file = await readScriptFile(submissionRoot, exercise.id, item.file);
+      const file = await readSubmissionFile(submissionRoot, exercise.id, item.file);
       return file.kind === "ok" ? { ...item, answer: file.text } : { ...item };
     }),
   );

@@ -3,9 +3,9 @@
 import { lstat, readFile, realpath } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 
-export const maxScriptBytes = 64 * 1024;
+export const maxFileBytes = 64 * 1024;
 
-export type ScriptFile =
+export type SubmissionFile =
   | { kind: "ok"; text: string; normalized: string[] }
   | { kind: "unusable"; message: string };
 
@@ -14,12 +14,12 @@ function inside(root: string, path: string): boolean {
   return rel !== "" && !rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep);
 }
 
-export async function readScriptFile(submissionRoot: string, exerciseId: string, file: string): Promise<ScriptFile> {
+export async function readSubmissionFile(submissionRoot: string, exerciseId: string, file: string): Promise<SubmissionFile> {
   const shown = `${exerciseId}/${file}`;
   if (file.includes("..") || file.startsWith("/")) return { kind: "unusable", message: `${shown}: bad file name` };
   const path = join(submissionRoot, exerciseId, file);
   const stat = await lstat(path).catch(() => undefined);
-  if (!stat) return { kind: "unusable", message: `${shown} was not found: write your script in that file.` };
+  if (!stat) return { kind: "unusable", message: `${shown} was not found: it should be in your submission.` };
   if (stat.isSymbolicLink()) {
     const target = await realpath(path).catch(() => undefined);
     const root = await realpath(submissionRoot);
@@ -30,12 +30,12 @@ export async function readScriptFile(submissionRoot: string, exerciseId: string,
     return { kind: "unusable", message: `${shown} is not a regular file.` };
   }
   const bytes = await readFile(path);
-  if (bytes.length > maxScriptBytes) {
-    return { kind: "unusable", message: `${shown} is ${bytes.length} bytes, over the ${maxScriptBytes}-byte limit for a script.` };
+  if (bytes.length > maxFileBytes) {
+    return { kind: "unusable", message: `${shown} is ${bytes.length} bytes, over the ${maxFileBytes}-byte limit.` };
   }
-  if (bytes.includes(0)) return { kind: "unusable", message: `${shown} is a binary file, not a bpftrace script.` };
+  if (bytes.includes(0)) return { kind: "unusable", message: `${shown} is a binary file, not text.` };
   let text = bytes.toString("utf8");
-  if (text.trim().length === 0) return { kind: "unusable", message: `${shown} is empty: write your script in it.` };
+  if (text.trim().length === 0) return { kind: "unusable", message: `${shown} is empty.` };
 
   const normalized: string[] = [];
   if (text.startsWith("\uFEFF")) {
