@@ -28,6 +28,8 @@ export interface LabImage {
   kernel: string;
   initramfs: string;
   rootDisk: string;
+  /** The same root filesystem as rootDisk, for `docker build` (FROM scratch). */
+  rootfsTar: string;
   /** Package name -> version of everything in the image, the kernel included. */
   packages: Record<string, string>;
 }
@@ -66,6 +68,7 @@ function imageAt(dir: string, manifest: string): LabImage {
     kernel: join(dir, "vmlinuz"),
     initramfs: join(dir, "initramfs.cpio"),
     rootDisk: join(dir, "root.ext4"),
+    rootfsTar: join(dir, "rootfs.tar"),
     packages,
   };
 }

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Builds the lab image into OUTDIR: a kernel, a small stage-1 initramfs, a read-only ext4 root
-# disk with bpftrace, the guest agent and the workloads, and a package manifest.
+# disk with bpftrace, the guest agent and the workloads, the same root filesystem as a tar
+# (for the container backend), and a package manifest.
 # Lines starting with "==> " are progress steps; bpflab shows them while it waits.
 set -euo pipefail
 
@@ -40,9 +41,12 @@ echo "==> making the root disk (ext4, read-only in the guest)"
 size_mb=$(( $(du -sm "$rootfs" | cut -f1) * 12 / 10 + 64 ))
 mke2fs -q -t ext4 -O ^has_journal -L bpflab-root -d "$rootfs" "$work/root.ext4" "${size_mb}M"
 
+echo "==> archiving the root filesystem (the container backend's image)"
+tar --numeric-owner --xattrs -C "$rootfs" -cf "$work/rootfs.tar" .
+
 echo "==> making the stage-1 initramfs"
 "$here/make-initramfs.sh" "$kernel" "$rootfs/usr/bin/busybox" "$work/initramfs.cpio"
 
 mkdir -p "$out"
-mv "$kernel/vmlinuz" "$work/root.ext4" "$work/initramfs.cpio" "$work/packages.tsv" "$out/"
+mv "$kernel/vmlinuz" "$work/root.ext4" "$work/rootfs.tar" "$work/initramfs.cpio" "$work/packages.tsv" "$out/"
 echo "==> image ready in $out"
