@@ -256,6 +256,17 @@ describe("bpflab-agent over --stdio", () => {
     expect(hasher.digest("hex")).toBe(sha256(big));
   });
 
+  it("keeps stdin open for an interactive process until the host ends it", async () => {
+    const { connection } = await startAgent();
+    const cat = await spawnCollecting(connection, ["cat"], { stdin: "open" });
+    cat.process.writeStdin(Buffer.from("first\n"));
+    await eventually(() => cat.stdout() === "first\n", 5_000);
+    cat.process.writeStdin(Buffer.from("second\n"));
+    cat.process.endStdin();
+    expect(await cat.process.exit).toEqual({ kind: "exited", code: 0 });
+    expect(cat.stdout()).toBe("first\nsecond\n");
+  });
+
   it("runs with exactly the given environment, looking up the command on a default PATH", async () => {
     const { connection } = await startAgent();
     expect((await run(connection, ["env"], { env: { A: "1", B: "two words" } })).stdout).toBe("A=1\nB=two words\n");

@@ -1,9 +1,17 @@
 // Sentences for runs that did not go as planned, phrased for the student who wrote the script.
+import { formatDiagnostic, parseDiagnostics, type Diagnostic } from "../bpftrace/diagnostics.ts";
 import type { Verdict } from "../exercise.ts";
 import type { ScriptRun } from "../run/script-run.ts";
 
+function errorsOf(run: ScriptRun): Diagnostic[] {
+  const diagnostics = parseDiagnostics(run.stderr);
+  const errors = diagnostics.filter((diagnostic) => diagnostic.severity === "error");
+  return errors.length > 0 ? errors : diagnostics.filter((diagnostic) => diagnostic.severity !== "warning");
+}
+
 function stderrExcerpt(run: ScriptRun): string[] {
-  const lines = run.stderr.split("\n").filter((line) => line.trim() !== "");
+  const shown = errorsOf(run).slice(0, 3).map(formatDiagnostic);
+  const lines = shown.length > 0 ? shown.join("\n").split("\n") : run.stderr.split("\n").filter((line) => line.trim() !== "");
   return lines.slice(0, 20);
 }
 
@@ -11,10 +19,12 @@ function stderrExcerpt(run: ScriptRun): string[] {
 export function describeRejection(run: ScriptRun, script: string): Verdict | undefined {
   switch (run.ending) {
     case "rejected": {
-      const exit = run.exit.kind === "exited" ? `exit status ${run.exit.code}` : `signal ${"signal" in run.exit ? run.exit.signal : "?"}`;
+      const first = errorsOf(run)[0];
+      const crashed = run.exit.kind === "signaled" ? ` (bpftrace was killed by signal ${run.exit.signal})` : "";
+      const what = first ? `: ${formatDiagnostic({ ...first, excerpt: "" })}` : crashed;
       return {
         ok: false,
-        message: `bpftrace did not run ${script} (${exit}): fix the error it reports below, then grade again.`,
+        message: `bpftrace did not run ${script}${what}. Fix what bpftrace reports below, then grade again.`,
         excerpt: stderrExcerpt(run),
       };
     }

@@ -25,7 +25,7 @@ export interface AgentConnectionOptions {
 const FILE_CHUNK_BYTES = 512 * 1024;
 
 type PendingRequest =
-  | { kind: "spawn"; resolve: (process: AgentProcess) => void; reject: (error: Error) => void }
+  | { kind: "spawn"; stdinOpen: boolean; resolve: (process: AgentProcess) => void; reject: (error: Error) => void }
   | { kind: "ok"; resolve: () => void; reject: (error: Error) => void }
   | { kind: "read"; chunks: Uint8Array[]; resolve: (data: Uint8Array) => void; reject: (error: Error) => void };
 
@@ -51,10 +51,15 @@ class AgentProcess implements RemoteProcess {
   readonly stderr = new ReplayedChunks();
   private resolveExit: (status: ExitStatus) => void = () => undefined;
 
+  private stdinOpen: boolean;
+
   constructor(
     readonly pid: number,
     private readonly sendSignal: (signal: number) => void,
+    private readonly sendStdin: (data: Uint8Array) => void,
+    stdinOpen: boolean,
   ) {
+    this.stdinOpen = stdinOpen;
     this.exit = new Promise((resolve) => {
       this.resolveExit = resolve;
     });
@@ -66,6 +71,17 @@ class AgentProcess implements RemoteProcess {
 
   onStderr(listener: (chunk: Uint8Array) => void): void {
     this.stderr.listen(listener);
+  }
+
+  writeStdin(data: Uint8Array): void {
+    if (!this.stdinOpen) return;
+    for (const chunk of chunksOf(data, MAX_PAYLOAD_BYTES)) if (chunk.length > 0) this.sendStdin(chunk);
+  }
+
+  endStdin(): void {
+    if (!this.stdinOpen) return;
+    this.stdinOpen = false;
+    this.sendStdin(new Uint8Array(0));
   }
 
   signal(signal: "SIGINT" | "SIGTERM" | "SIGKILL"): void {
@@ -205,8 +221,9 @@ export class AgentConnection {
     const id = this.nextId++;
     const started = new Promise<AgentProcess>((resolve, reject) => {
       const frame: HostFrame = { type: "spawn", id, argv, env: options.env ?? {}, cwd: options.cwd ?? "" };
-      if (!this.sendRequest(frame, { kind: "spawn", resolve, reject })) return;
+      if (!this.sendRequest(frame, { kind: "spawn", stdinOpen: options.stdin === "open", resolve, reject })) return;
       // Sent right behind SPAWN: the agent handles frames in order, and drops them if the spawn fails.
+      if (options.stdin === "open") return;
       const stdin = typeof options.stdin === "string" ? Buffer.from(options.stdin, "utf8") : options.stdin;
       if (stdin && stdin.length > 0) {
         for (const chunk of chunksOf(stdin, MAX_PAYLOAD_BYTES)) this.send({ type: "stdin", id, data: chunk });
@@ -338,7 +355,12 @@ export class AgentConnection {
     switch (pending.kind) {
       case "spawn": {
         if (frame.type !== "started") break;
-        const process = new AgentProcess(frame.pid, (signal) => this.send({ type: "signal", id: frame.id, signal }));
+        const process = new AgentProcess(
+          frame.pid,
+          (signal) => this.send({ type: "signal", id: frame.id, signal }),
+          (data) => this.send({ type: "stdin", id: frame.id, data }),
+          pending.stdinOpen,
+        );
         this.processes.set(frame.id, process);
         pending.resolve(process);
         return;

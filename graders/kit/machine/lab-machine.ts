@@ -6,8 +6,11 @@ export type BackendName = "vm" | "container" | "host";
 export interface SpawnOptions {
   env?: Record<string, string>;
   cwd?: string;
-  /** Bytes written to the process's stdin, which is then closed. Omit for an empty stdin. */
-  stdin?: string | Uint8Array;
+  /**
+   * Bytes written to the process's stdin, which is then closed; omit for an empty stdin.
+   * "open" keeps stdin open for writeStdin (an interactive shell).
+   */
+  stdin?: string | Uint8Array | "open";
 }
 
 export type ExitStatus =
@@ -21,6 +24,9 @@ export interface RemoteProcess {
   /** Called for every chunk, in order, as it arrives. Chunks already received are replayed. */
   onStdout(listener: (chunk: Uint8Array) => void): void;
   onStderr(listener: (chunk: Uint8Array) => void): void;
+  /** Only for processes spawned with stdin "open"; ignored after endStdin. */
+  writeStdin(data: Uint8Array): void;
+  endStdin(): void;
   /** Signals the whole process group of the spawned command. */
   signal(signal: "SIGINT" | "SIGTERM" | "SIGKILL"): void;
   /** Resolves once the process has exited and all its output has been delivered. */
