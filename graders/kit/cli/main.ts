@@ -1,6 +1,8 @@
 // bpflab's command line. Each command is a thin layer over the kit.
 import { Command, InvalidArgumentError, Option } from "commander";
 import { gradeCommand } from "./grade-command.ts";
+import { runCommand } from "./run-command.ts";
+import { shellCommand } from "./shell-command.ts";
 
 function integer(value: string): number {
   const parsed = Number(value);
@@ -9,7 +11,7 @@ function integer(value: string): number {
 }
 
 const program = new Command("bpflab").description("Grades bpftrace kernel-tracing lab exercises in a real lab machine");
-const backendOption = new Option("--backend <name>", "where the kernel is").choices(["auto", "vm", "container", "host"]).default("auto");
+const backendOption = () => new Option("--backend <name>", "where the kernel is").choices(["auto", "vm", "container", "host"]).default("auto");
 
 program
   .command("grade")
@@ -17,9 +19,26 @@ program
   .argument("<dir>", "submission folder")
   .addOption(new Option("--format <format>", "report on stdout").choices(["tap", "json"]).default("tap"))
   .option("--exercise <id...>", "grade only these exercises")
-  .addOption(backendOption)
+  .addOption(backendOption())
   .option("--seed <n>", "replay a run's randomization", integer)
   .option("--transcripts <dir>", "where to keep run transcripts", ".bpflab/runs")
   .action(gradeCommand);
+
+program
+  .command("run")
+  .description("run a script live in the lab machine, optionally against a workload, and show its raw output")
+  .argument("<script>", "a bpftrace script")
+  .argument("[args...]", "positional parameters for the script ($1, $2, ...), after --")
+  .option("--workload <name>", "start this workload once the probes are attached")
+  .option("--json", "run bpftrace with -f json")
+  .option("--duration <seconds>", "how long to keep tracing after the workload ends", integer, 3)
+  .addOption(backendOption())
+  .action(runCommand);
+
+program
+  .command("shell")
+  .description("an interactive shell in the lab machine, for bpftrace -l and -lv")
+  .addOption(backendOption())
+  .action(shellCommand);
 
 await program.parseAsync();

@@ -99,11 +99,19 @@ function bpftraceArgv(invocation: ScriptInvocation): string[] {
   return ["bpftrace", ...(invocation.json ? ["-f", "json"] : []), invocation.scriptPath, ...invocation.args];
 }
 
+/** For `bpflab run`: bpftrace's output as it arrives, and the workloads' records when they end. */
+export interface RunObserver {
+  stdout(chunk: Uint8Array): void;
+  stderr(chunk: Uint8Array): void;
+  workloadEnded(result: WorkloadResult): void;
+}
+
 export async function runScript(
   machine: LabMachine,
   invocation: ScriptInvocation,
   workloads: readonly WorkloadLaunch[],
   limits: RunLimits = defaultLimits,
+  observer?: RunObserver,
 ): Promise<ScriptRun> {
   const started = Date.now();
   const bpftrace = await machine.spawn(bpftraceArgv(invocation), {
@@ -111,6 +119,10 @@ export async function runScript(
     cwd: "/tmp",
   });
   const output = collectOutput(bpftrace, limits.outputCapBytes);
+  if (observer) {
+    bpftrace.onStdout((chunk) => observer.stdout(chunk));
+    bpftrace.onStderr((chunk) => observer.stderr(chunk));
+  }
   let ending: RunEnding | undefined;
   const overCap = new Promise<void>((resolve) => {
     const check = () => {
@@ -139,7 +151,13 @@ export async function runScript(
   } else if (firstEvent === "exited") {
     ending = "rejected";
   } else {
-    const results = await Promise.all(workloads.map((launch) => runWorkload(machine, launch, limits)));
+    const results = await Promise.all(
+      workloads.map(async (launch) => {
+        const result = await runWorkload(machine, launch, limits);
+        observer?.workloadEnded(result);
+        return result;
+      }),
+    );
     workloadResults.push(...results);
     await sleep(limits.settleMs);
     const exitedAlready = await within(bpftrace.exit.then(() => true), 0, false);
