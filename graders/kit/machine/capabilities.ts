@@ -1,0 +1,122 @@
+// What the kernel and bpftrace of one lab machine can do, asked from inside that machine and
+// cached: `bpftrace --info` once, a real kprobe attach once, and each tracepoint once.
+import type { Requirement } from "../exercise.ts";
+import { parseBpftraceInfo, type BpftraceInfo } from "./bpftrace-info.ts";
+import type { LabMachine } from "./lab-machine.ts";
+import { describeExit, runCommand, succeeded } from "./machine-command.ts";
+
+const infoTimeoutMs = 60_000;
+const attachTimeoutMs = 90_000;
+// A function every kernel has and allows tracing; BEGIN runs once every probe is attached.
+const kprobeTestProgram = "kprobe:vfs_read {} BEGIN { exit(); }";
+
+export interface KprobeCheck {
+  attaches: boolean;
+  /** bpftrace's error when it does not. */
+  detail: string;
+}
+
+export interface CapabilitySummary {
+  kernelRelease: string;
+  bpftraceVersion: string;
+  btf: boolean;
+  fentry: boolean;
+  kprobe: KprobeCheck;
+  tracepoints: Record<string, boolean>;
+}
+
+export class CapabilityCheckError extends Error {}
+
+function firstError(text: string): string {
+  const lines = text.split("\n").map((line) => line.trim());
+  return lines.find((line) => line.startsWith("ERROR:")) ?? lines.find((line) => /No such file|not available/.test(line)) ?? lines.find((line) => line !== "") ?? "";
+}
+
+export class MachineCapabilities {
+  private info: Promise<BpftraceInfo> | undefined;
+  private kprobe: Promise<KprobeCheck> | undefined;
+  private readonly tracepoints = new Map<string, Promise<boolean>>();
+
+  /**
+   * @param machine the machine to ask (booted on first need).
+   * @param remedy appended to every "cannot" reason, e.g. "run with --backend vm".
+   */
+  constructor(
+    private readonly machine: () => Promise<LabMachine>,
+    private readonly remedy: string | undefined,
+  ) {}
+
+  bpftraceInfo(): Promise<BpftraceInfo> {
+    this.info ??= this.once(async () => {
+      const result = await runCommand(await this.machine(), ["bpftrace", "--info"], infoTimeoutMs);
+      if (!succeeded(result)) {
+        throw new CapabilityCheckError(`bpftrace --info failed (${describeExit(result)}): ${firstError(result.stderr)}`);
+      }
+      // 0.23 prints it on stdout, 0.24 and later on stderr.
+      return parseBpftraceInfo(`${result.stdout}\n${result.stderr}`);
+    }, () => (this.info = undefined));
+    return this.info;
+  }
+
+  kprobeAttach(): Promise<KprobeCheck> {
+    this.kprobe ??= this.once(async () => {
+      if (!(await this.bpftraceInfo()).kprobeProgramType) return { attaches: false, detail: "bpftrace --info says kprobe: no" };
+      const result = await runCommand(await this.machine(), ["bpftrace", "-e", kprobeTestProgram], attachTimeoutMs);
+      return succeeded(result)
+        ? { attaches: true, detail: "" }
+        : { attaches: false, detail: firstError(`${result.stderr}\n${result.stdout}`) || describeExit(result) };
+    }, () => (this.kprobe = undefined));
+    return this.kprobe;
+  }
+
+  /** "lock:contention_begin" */
+  hasTracepoint(name: string): Promise<boolean> {
+    let known = this.tracepoints.get(name);
+    if (!known) {
+      known = this.once(async () => {
+        const probe = `tracepoint:${name}`;
+        const result = await runCommand(await this.machine(), ["bpftrace", "-l", probe], infoTimeoutMs);
+        return result.stdout.split("\n").some((line) => line.trim() === probe);
+      }, () => this.tracepoints.delete(name));
+      this.tracepoints.set(name, known);
+    }
+    return known;
+  }
+
+  /** Why this machine cannot run exercises with these requirements, or undefined when it can. */
+  async unsupported(requires: readonly Requirement[]): Promise<string | undefined> {
+    for (const requirement of requires) {
+      const missing = await this.missing(requirement);
+      if (missing) return this.remedy ? `${missing}; ${this.remedy}` : missing;
+    }
+    return undefined;
+  }
+
+  async summary(tracepoints: readonly string[]): Promise<CapabilitySummary> {
+    const info = await this.bpftraceInfo();
+    const machine = await this.machine();
+    const found = await Promise.all(tracepoints.map(async (name) => [name, await this.hasTracepoint(name)] as const));
+    return {
+      kernelRelease: machine.info.kernelRelease,
+      bpftraceVersion: info.version,
+      btf: info.btf,
+      fentry: info.fentry,
+      kprobe: await this.kprobeAttach(),
+      tracepoints: Object.fromEntries(found),
+    };
+  }
+
+  private async missing(requirement: Requirement): Promise<string | undefined> {
+    if (requirement === "fentry") return (await this.bpftraceInfo()).fentry ? undefined : "this kernel has no fentry support";
+    if (requirement === "kprobe") return (await this.kprobeAttach()).attaches ? undefined : "this kernel has no kprobe support";
+    const name = requirement.slice("tracepoint:".length);
+    return (await this.hasTracepoint(name)) ? undefined : `this kernel has no tracepoint ${name}`;
+  }
+
+  /** A cached check that is forgotten when it fails, so a lost machine does not poison the cache. */
+  private once<T>(check: () => Promise<T>, forget: () => void): Promise<T> {
+    const pending = check();
+    pending.catch(forget);
+    return pending;
+  }
+}
