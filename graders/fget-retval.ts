@@ -166,7 +166,7 @@ export default exercise({
             const wrong = fileLines.filter((line) => !line.name.includes(plan.substring));
             if (wrong.length === 0) return pass;
             return fail(
-              `${plural(wrong.length, "line")} name a file without "${plan.substring}" (this run's $1) in its name: print only when strcontains(str(retval->f_path.dentry->d_name.name, 32), str($1)) is true.`,
+              `${plural(wrong.length, "line")} named a file without "${plan.substring}" (this run's $1) in its name: print a file only when strcontains() finds str($1) in its (clamped) name.`,
               someLines(wrong.map((line) => line.line)),
             );
           },

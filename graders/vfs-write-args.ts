@@ -1,7 +1,7 @@
 // Lab "kfunc probes", Top tip: print() a kfunc's whole args, and the whole struct file that
 // args.file points to, for one process only. The workload's command name is random and given
 // to the scripts as $1; another process writes at the same time.
-import { exercise, fail, pass, task, type Check, type Evidence, type Task } from "./kit/exercise.ts";
+import { exercise, fail, pass, task, type Check, type Task } from "./kit/exercise.ts";
 import { plural, someLines } from "./kit/evidence/lines.ts";
 import { attachesTo } from "./kit/evidence/probes.ts";
 import type { Random } from "./kit/run/random.ts";
@@ -19,6 +19,7 @@ interface Plan {
 
 /** One value read from a printed struct, with the line it came from. */
 interface Printed {
+  field: string;
   value: bigint;
   line: string;
 }
@@ -69,8 +70,13 @@ function printedStructs(lines: readonly string[], isStruct: (value: TextValue) =
   return lines.flatMap((line) => {
     const value = parseTextValue(line);
     const fieldValue = textValueBigInt(textValueField(value, [field]));
-    return isStruct(value) && fieldValue !== undefined ? [{ value: fieldValue, line }] : [];
+    return isStruct(value) && fieldValue !== undefined ? [{ value: fieldValue, line, field }] : [];
   });
+}
+
+/** A printed struct for an excerpt: a struct file takes over a thousand characters, so long lines are cut. */
+function excerptOf(printed: readonly Printed[]): string[] {
+  return someLines(printed.map(({ line, field, value }) => (line.length <= 200 ? line : `${line.slice(0, 120)} ... .${field} = ${value}, ...`)), 6);
 }
 
 /** print(args) of vfs_write: `{ .file = 0x..., .buf = 0x..., .count = 8, .pos = 0x... }`. */
@@ -96,6 +102,8 @@ function inOrder(expected: readonly bigint[], printed: readonly Printed[]): { mi
 /** What one script must print for every write of the workload, and how to say it. */
 interface Printout {
   script: string;
+  /** The name of the check that every write was printed. */
+  everyWriteCheck: string;
   /** What one printed struct looks like, for messages. */
   looksLike: string;
   printed(lines: readonly string[]): Printed[];
@@ -108,6 +116,7 @@ interface Printout {
 
 const argsPrintout: Printout = {
   script: "write-args.bt",
+  everyWriteCheck: "write-args.bt prints args for each write of the workload, with its count, in order",
   looksLike: "{ .file = 0x..., .buf = 0x..., .count = N, .pos = 0x... }",
   printed: (lines) => printedStructs(lines, isVfsWriteArgs, "count"),
   expected: (writes) => writes.map((write) => BigInt(write.count)),
@@ -117,6 +126,7 @@ const argsPrintout: Printout = {
 
 const filePrintout: Printout = {
   script: "write-file.bt",
+  everyWriteCheck: "write-file.bt prints the struct file for each write, f_pos at the bytes written before it",
   looksLike: "{ .f_count = , ..., .f_path = { ... }, ..., .f_pos = N, ... }",
   printed: (lines) => printedStructs(lines, isStructFile, "f_pos"),
   // Before each write, the file offset is the number of bytes written to the file so far.
@@ -128,11 +138,11 @@ const filePrintout: Printout = {
       : "print(*args.file) in a kfunc:vfs_write probe",
 };
 
-function printsEveryWrite(printout: Printout, points: number, name: string): Check<Plan> {
+function printsEveryWrite(printout: Printout): Check<Plan> {
   return {
-    name,
-    points,
-    verify: ({ records, output, plan }: Evidence<Plan>) => {
+    name: printout.everyWriteCheck,
+    points: 2,
+    verify: ({ records, output, plan }) => {
       const printed = printout.printed(output.lines);
       if (printed.length === 0) {
         return fail(
@@ -144,18 +154,18 @@ function printsEveryWrite(printout: Printout, points: number, name: string): Che
       const { missing } = inOrder(printout.expected(writes), printed);
       if (missing.length === 0) return pass;
       return fail(
-        `${plural(missing.length, "write")} of ${writes.length} by the workload were not found in order in ${printout.script}'s output; e.g. ${printout.describeMissing(missing[0] ?? 0n)}. Print once per vfs_write call, on entry (kfunc), for the process named $1.`,
-        someLines(printed.map((entry) => entry.line)),
+        `${printout.script}'s output missed ${plural(missing.length, "write")} of the ${writes.length} the workload made, taken in order; e.g. ${printout.describeMissing(missing[0] ?? 0n)}. Print once per vfs_write call, on entry (kfunc), for the process named $1.`,
+        excerptOf(printed),
       );
     },
   };
 }
 
-function printsOnlyTheWorkload(printout: Printout, name: string): Check<Plan> {
+function printsOnlyTheWorkload(printout: Printout): Check<Plan> {
   return {
-    name,
+    name: `${printout.script} prints nothing for other processes`,
     points: 1,
-    verify: ({ records, output, plan }: Evidence<Plan>) => {
+    verify: ({ records, output, plan }) => {
       const printed = printout.printed(output.lines);
       if (printed.length === 0) {
         return fail(`${printout.script} printed no struct like ${printout.looksLike}, so this could not be checked.`, someLines(output.lines));
@@ -163,8 +173,8 @@ function printsOnlyTheWorkload(printout: Printout, name: string): Check<Plan> {
       const { others } = inOrder(printout.expected(writesOf(records)), printed);
       if (others.length === 0) return pass;
       return fail(
-        `${plural(others.length, "printed struct")} of ${printed.length} are not the workload's writes: other processes write too. Trace only the process whose command is $1 ("${plan.comm}" in this run) with the predicate /comm == str($1)/.`,
-        someLines(others.map((entry) => entry.line)),
+        `of the ${printed.length} structs ${printout.script} printed, ${others.length} came from writes other than the workload's: other processes write too. Trace only the process whose command is $1 ("${plan.comm}" in this run) with the predicate /comm == str($1)/.`,
+        excerptOf(others),
       );
     },
   };
@@ -178,12 +188,13 @@ function attachesToVfsWrite(script: string): Check<Plan> {
       attachesTo(probes, ["fentry"], "vfs_write")
         ? pass
         : fail(
-            `${script} attaches to ${probes.map((probe) => probe.spec).join(", ") || "no probe"}; this exercise is about kfunc:vfs_write, whose arguments args holds on entry.`,
+            `${script} attaches to ${probes.map((probe) => probe.spec).join(", ") || "no probe"}; this exercise is about kfunc:vfs_write, which runs on entry to vfs_write, before the write.`,
+            someLines(probes.map((probe) => probe.spec)),
           ),
   };
 }
 
-function printTask(printout: Printout, everyWrite: string): Task {
+function printTask(printout: Printout): Task {
   return task<Plan>({
     name: printout.script,
     script: printout.script,
@@ -193,8 +204,8 @@ function printTask(printout: Printout, everyWrite: string): Task {
     workloads,
     checks: [
       attachesToVfsWrite(printout.script),
-      printsEveryWrite(printout, 2, everyWrite),
-      printsOnlyTheWorkload(printout, `${printout.script} prints nothing for other processes`),
+      printsEveryWrite(printout),
+      printsOnlyTheWorkload(printout),
     ],
   });
 }
@@ -203,8 +214,5 @@ export default exercise({
   id: "vfs-write-args",
   title: "print() of args and of *args.file for one process (kfunc:vfs_write)",
   requires: ["fentry"],
-  tasks: [
-    printTask(argsPrintout, "write-args.bt prints args for each write of the workload, with its count, in order"),
-    printTask(filePrintout, "write-file.bt prints the struct file for each write, f_pos at the bytes written before it"),
-  ],
+  tasks: [printTask(argsPrintout), printTask(filePrintout)],
 });

@@ -20,7 +20,7 @@ export function fail(message: string, excerpt?: readonly string[]): Verdict {
 /** What the checks of a task see: the plan the workloads followed and everything that happened. */
 export interface Evidence<Plan> {
   plan: Plan;
-  /** The workloads' own records (stdout), by program name, as text: parse them with their schemas. */
+  /** The workloads' own records (stdout), by label (the program name unless set), as text: parse them with their schemas. */
   records: Record<string, string>;
   output: BpftraceOutput;
   probes: readonly ScriptProbe[];

@@ -1,27 +1,29 @@
 // One grading session per process: a lab provider over the chosen backends, shared by every
 // exercise graded in the process, and closed when the process ends.
+import type { DiagnosableBackend } from "./machine/backend-diagnosis.ts";
+import { containerBackend } from "./machine/container-backend.ts";
+import { diagnosableVm } from "./machine/diagnosable-vm.ts";
+import { hostBackend } from "./machine/host-backend.ts";
 import { LabProvider } from "./machine/lab-provider.ts";
-import { vmBackend } from "./machine/vm-backend.ts";
-import type { Backend } from "./machine/lab-provider.ts";
-import { terminalProgress, type Progress } from "./ui/progress.ts";
+import { silentProgress, terminalProgress, type Progress } from "./ui/progress.ts";
 
 export type BackendChoice = "auto" | "vm" | "container" | "host";
 
-export function backendsFor(choice: BackendChoice): Backend[] {
-  switch (choice) {
-    case "auto":
-    case "vm":
-      return [vmBackend()];
-    default:
-      return [];
-  }
+/**
+ * The backends to try, in order. "auto" tries the lab VM first (its kernel has every feature),
+ * then a container on the host's kernel, then the host itself; the first one usable here that
+ * satisfies an exercise's requirements grades it (LabProvider walks the list).
+ */
+export function backendsFor(choice: BackendChoice, progress: Progress = silentProgress): DiagnosableBackend[] {
+  const make = { vm: diagnosableVm, container: () => containerBackend(progress), host: () => hostBackend(progress) };
+  return choice === "auto" ? [make.vm(), make.container(), make.host()] : [make[choice]()];
 }
 
 let shared: LabProvider | undefined;
 
 export function sharedLabProvider(choice: BackendChoice = "auto", progress: Progress = terminalProgress()): LabProvider {
   if (!shared) {
-    const provider = new LabProvider(backendsFor(choice), progress);
+    const provider = new LabProvider(backendsFor(choice, progress), progress);
     shared = provider;
     process.once("beforeExit", () => void provider.close());
   }

@@ -1,5 +1,6 @@
 // bpflab's command line. Each command is a thin layer over the kit.
 import { Command, InvalidArgumentError, Option } from "commander";
+import { doctorCommand } from "./doctor-command.ts";
 import { gradeCommand } from "./grade-command.ts";
 import { runCommand } from "./run-command.ts";
 import { shellCommand } from "./shell-command.ts";
@@ -40,5 +41,7 @@ program
   .description("an interactive shell in the lab machine, for bpftrace -l and -lv")
   .addOption(backendOption())
   .action(shellCommand);
+
+program.command("doctor").description("check which backends work here and what their kernels can do").action(doctorCommand);
 
 await program.parseAsync();

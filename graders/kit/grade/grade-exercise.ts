@@ -26,13 +26,21 @@ function headOf(text: string): string[] {
   return lines.length > excerptLines ? [...lines.slice(0, excerptLines), `... (${lines.length - excerptLines} more lines)`] : lines;
 }
 
+const excerptLineChars = 160;
+
+/** Excerpts stay readable whatever was printed: a dozen lines, each cut to a line's width. */
+function trimExcerpt(lines: readonly string[]): string[] {
+  const cut = lines.map((line) => (line.length > excerptLineChars ? `${line.slice(0, excerptLineChars)}... (${line.length} characters)` : line));
+  return cut.length > excerptLines ? [...cut.slice(0, excerptLines), `... (${cut.length - excerptLines} more lines)`] : cut;
+}
+
 function resultsFor(task: Task, verdicts: readonly Verdict[], fallbackExcerpt: string[], note?: string): CheckResult[] {
   return task.checks.map((check, index) => {
     const verdict = verdicts[index] ?? verdicts[0] ?? { ok: false, message: "not checked" };
     const base = { task: task.name, name: check.name, points: verdict.ok ? check.points : 0, max: check.points, hidden: check.hidden };
     if (verdict.ok) return { ...base, ok: true, message: "", excerpt: [] };
     const message = note ? `${verdict.message} ${note}` : verdict.message;
-    return { ...base, ok: false, message, excerpt: [...(verdict.excerpt ?? fallbackExcerpt)] };
+    return { ...base, ok: false, message, excerpt: trimExcerpt(verdict.excerpt ?? fallbackExcerpt) };
   });
 }
 
@@ -43,9 +51,10 @@ async function gradeTask(
   submissionRoot: string,
   machine: LabMachine,
   options: GradeOptions,
-): Promise<{ checks: CheckResult[]; run?: ScriptRun; plan?: unknown; script?: string }> {
+): Promise<{ checks: CheckResult[]; notes: string[]; run?: ScriptRun; plan?: unknown; args?: string[]; script?: string }> {
   const file = await readSubmissionFile(submissionRoot, exercise.id, task.script);
-  if (file.kind === "unusable") return { checks: resultsFor(task, [{ ok: false, message: file.message }], []) };
+  if (file.kind === "unusable") return { checks: resultsFor(task, [{ ok: false, message: file.message }], []), notes: [] };
+  const notes = file.normalized.map((change) => `${task.script}: ${change}`);
 
   const prepared = task.prepare(seededRandom(options.seed + index));
   const scriptPath = `/run/bpflab/${exercise.id}/${index}-${task.script}`;
@@ -58,14 +67,14 @@ async function gradeTask(
     options.limits ?? defaultLimits,
   );
   const rejection = describeRejection(run, task.script);
-  if (rejection) {
-    return { checks: resultsFor(task, [rejection], headOf(run.stderr)), run, plan: prepared.plan, script: file.text };
-  }
-  const records = Object.fromEntries(run.workloads.map((workload) => [workload.program, workload.stdout]));
+  const traced = { run, plan: prepared.plan, args: prepared.args, script: file.text };
+  if (rejection) return { checks: resultsFor(task, [rejection], headOf(run.stderr)), notes, ...traced };
+  const records = Object.fromEntries(run.workloads.map((workload) => [workload.label, workload.stdout]));
   const output = parseOutput(run.stdout, task.output);
   const verdicts = prepared.verify({ records, output, probes, run });
-  const checks = resultsFor(task, verdicts, headOf(run.stdout), describeEnding(run));
-  return { checks, run, plan: prepared.plan, script: file.text };
+  const ending = describeEnding(run);
+  if (ending) notes.push(`${task.script}: ${ending}`);
+  return { checks: resultsFor(task, verdicts, headOf(run.stdout), ending), notes, ...traced };
 }
 
 async function gradeOnMachine(
@@ -75,11 +84,13 @@ async function gradeOnMachine(
   options: GradeOptions,
 ): Promise<ExerciseResult> {
   const checks: CheckResult[] = [];
+  const notes: string[] = [];
   const runs = [];
   for (const [index, task] of exercise.tasks.entries()) {
     const graded = await gradeTask(exercise, task, index, submissionRoot, machine, options);
     checks.push(...graded.checks);
-    runs.push({ task: task.name, script: graded.script, plan: graded.plan, run: graded.run });
+    notes.push(...graded.notes);
+    runs.push({ task: task.name, script: graded.script, args: graded.args, plan: graded.plan, run: graded.run });
   }
   const result: ExerciseResult = {
     id: exercise.id,
@@ -87,6 +98,7 @@ async function gradeOnMachine(
     ...scored(checks),
     gradable: true,
     checks,
+    notes,
     review: await reviewAnswers(exercise, submissionRoot),
     seed: options.seed,
     machine: machine.info,
@@ -117,7 +129,7 @@ function notGradable(exercise: Exercise, seed: number, reason: string): Exercise
       excerpt: [],
     })),
   );
-  return { id: exercise.id, title: exercise.title, score: 0, max: scored(checks).max, gradable: false, reason, checks, review: [], seed };
+  return { id: exercise.id, title: exercise.title, score: 0, max: scored(checks).max, gradable: false, reason, checks, notes: [], review: [], seed };
 }
 
 /**
@@ -138,8 +150,8 @@ export async function gradeExercise(
       return await gradeOnMachine(exercise, submissionRoot, offer.machine, options);
     } catch (error) {
       if (!(error instanceof MachineLostError) && !offer.machine.failure) throw error;
-      lastLoss = error instanceof Error ? error.message : String(error);
       await provider.discard(offer.machine);
+      lastLoss = offer.machine.failure ?? (error instanceof Error ? error.message : String(error));
     }
   }
   return notGradable(exercise, options.seed, `the lab machine failed twice while grading: ${lastLoss}`);

@@ -31,6 +31,8 @@ export interface ExerciseResult {
   gradable: boolean;
   reason?: string;
   checks: CheckResult[];
+  /** What the student should know beyond the checks: normalized files, runs cut short. */
+  notes: string[];
   /** Written answers for the instructor to read; they carry no points. */
   review: ReviewAnswer[];
   seed: number;

@@ -3,14 +3,21 @@ import { formatDiagnostic, parseDiagnostics, type Diagnostic } from "../bpftrace
 import type { Verdict } from "../exercise.ts";
 import type { ScriptRun } from "../run/script-run.ts";
 
+// The memlock warning is about the machine, not the script: students cannot act on it.
+const machineWarning = /RLIMIT_MEMLOCK/;
+
 function errorsOf(run: ScriptRun): Diagnostic[] {
   const diagnostics = parseDiagnostics(run.stderr);
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === "error");
   return errors.length > 0 ? errors : diagnostics.filter((diagnostic) => diagnostic.severity !== "warning");
 }
 
+/** Errors first, then bpftrace's warnings and hints, which often say how to fix the error. */
 function stderrExcerpt(run: ScriptRun): string[] {
-  const shown = errorsOf(run).slice(0, 3).map(formatDiagnostic);
+  const advice = parseDiagnostics(run.stderr).filter(
+    (diagnostic) => (diagnostic.severity === "warning" || diagnostic.severity === "hint") && !machineWarning.test(diagnostic.message),
+  );
+  const shown = [...errorsOf(run).slice(0, 3), ...advice.slice(0, 2)].map(formatDiagnostic);
   const lines = shown.length > 0 ? shown.join("\n").split("\n") : run.stderr.split("\n").filter((line) => line.trim() !== "");
   return lines.slice(0, 20);
 }
@@ -21,7 +28,7 @@ export function describeRejection(run: ScriptRun, script: string): Verdict | und
     case "rejected": {
       const first = errorsOf(run)[0];
       const crashed = run.exit.kind === "signaled" ? ` (bpftrace was killed by signal ${run.exit.signal})` : "";
-      const what = first ? `: ${formatDiagnostic({ ...first, excerpt: "" })}` : crashed;
+      const what = first ? `: ${formatDiagnostic({ ...first, excerpt: "" }).replace(/\.+$/, "")}` : crashed;
       return {
         ok: false,
         message: `bpftrace did not run ${script}${what}. Fix what bpftrace reports below, then grade again.`,

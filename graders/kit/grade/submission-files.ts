@@ -35,7 +35,7 @@ export async function readSubmissionFile(submissionRoot: string, exerciseId: str
   }
   if (bytes.includes(0)) return { kind: "unusable", message: `${shown} is a binary file, not text.` };
   let text = bytes.toString("utf8");
-  if (text.trim().length === 0) return { kind: "unusable", message: `${shown} is empty.` };
+  if (text.trim().length === 0) return { kind: "unusable", message: `${shown} is empty: write your answer in it.` };
 
   const normalized: string[] = [];
   if (text.startsWith("\uFEFF")) {

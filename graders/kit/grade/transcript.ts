@@ -8,6 +8,7 @@ import type { ExerciseResult } from "./results.ts";
 export interface TaskTranscript {
   task: string;
   script: string | undefined;
+  args: string[] | undefined;
   plan: unknown;
   run: ScriptRun | undefined;
 }

@@ -39,9 +39,12 @@ export function vmBackend(): Backend {
         const reason = error instanceof Error ? error.message : String(error);
         throw new Error(`the lab machine did not start: ${reason}\n${vm.consoleTail().slice(-1500)}`);
       }
+      // qemu's exit explains more than the agent's closed socket, which usually comes first.
+      let stopped: string | undefined;
       void vm.exited.then((how) => {
         const panic = panicLine(vm.consoleTail());
-        agent.fail(`the lab machine stopped (${how})${panic ? `: ${panic}` : ""}`);
+        stopped = `the lab machine stopped (${how})${panic ? `: ${panic}` : ""}`;
+        agent.fail(stopped);
       });
       progress.done(`lab machine ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${accelerator.toUpperCase()})`);
       const info: MachineInfo = { backend: "vm", accelerator, kernelRelease: agent.kernelRelease, packages: image.packages };
@@ -51,7 +54,7 @@ export function vmBackend(): Backend {
         writeFile: (path, data, mode) => agent.writeFile(path, data, mode),
         readFile: (path) => agent.readFile(path),
         get failure() {
-          return agent.failure;
+          return stopped ?? agent.failure;
         },
         async close() {
           await agent.close();

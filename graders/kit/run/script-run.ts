@@ -20,6 +20,8 @@ export interface WorkloadLaunch {
   program: string;
   /** Sent on stdin, never on the command line, where a script could read it. */
   plan: string;
+  /** The key of its records in the evidence when a task runs one program twice; the program otherwise. */
+  label?: string;
 }
 
 export interface RunLimits {
@@ -52,6 +54,7 @@ export type RunEnding =
 
 export interface WorkloadResult {
   program: string;
+  label: string;
   exit: ExitStatus;
   stdout: string;
   stderr: string;
@@ -92,7 +95,13 @@ async function runWorkload(machine: LabMachine, launch: WorkloadLaunch, limits: 
   if (exit === undefined) process.signal("SIGKILL");
   const finalExit = exit ?? (await process.exit);
   lostIfLost(machine, finalExit);
-  return { program: launch.program, exit: finalExit, stdout: output.stdout.text(), stderr: output.stderr.text() };
+  return {
+    program: launch.program,
+    label: launch.label ?? launch.program,
+    exit: finalExit,
+    stdout: output.stdout.text(),
+    stderr: output.stderr.text(),
+  };
 }
 
 function bpftraceArgv(invocation: ScriptInvocation): string[] {

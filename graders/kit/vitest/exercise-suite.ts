@@ -52,7 +52,8 @@ export async function gradeThisExercise(testFileUrl: string): Promise<void> {
       await mkdir(join(outDir, "reports"), { recursive: true });
       await writeFile(join(outDir, "reports", `${exercise.id}.json`), `${JSON.stringify(result, null, 2)}\n`);
       const shown = result.gradable ? `${result.score}/${result.max} points` : `not gradable: ${result.reason}`;
-      process.stdout.write(`\n${exercise.id}: ${shown} (seed ${result.seed}; transcript: ${result.transcript ?? "none"})\n`);
+      const notes = result.notes.map((note) => `  note: ${note}\n`).join("");
+      process.stdout.write(`\n${exercise.id}: ${shown} (seed ${result.seed}; transcript: ${result.transcript ?? "none"})\n${notes}`);
     });
 
     for (const task of exercise.tasks) {

@@ -1,0 +1,3 @@
+import { gradeThisExercise } from "../../graders/kit/vitest/exercise-suite.ts";
+
+await gradeThisExercise(import.meta.url);

@@ -1,0 +1,65 @@
+// The lab machine is this host: bpflab-agent runs locally over --stdio, so the student's script
+// and the workloads run here, as the agent's children, against this host's kernel. Only for a
+// host that is itself a lab machine (host-readiness.ts).
+import { spawn } from "node:child_process";
+import { Duplex } from "node:stream";
+import type { Progress } from "../ui/progress.ts";
+import { AgentConnection } from "./agent-client.ts";
+import { agentMachine } from "./agent-machine.ts";
+import { featureHints } from "./backend-diagnosis.ts";
+import { capabilityCheckedBackend, type MachineSource } from "./capability-checked-backend.ts";
+import { checkHostReadiness } from "./host-readiness.ts";
+import { ensureHostTools } from "./host-tools-build.ts";
+import type { LabMachine } from "./lab-machine.ts";
+
+const remedy = "run with --backend vm";
+
+/**
+ * Starts the local agent. The workloads (and bpftrace, when given) are found where this host
+ * keeps them, whatever PATH the caller passes: in the image they are on the default PATH.
+ */
+export async function startHostMachine(progress: Progress, bpftrace?: string): Promise<LabMachine> {
+  const tools = await ensureHostTools(progress);
+  const child = spawn(tools.agent, ["--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
+  const exited = new Promise<string>((resolve) => child.once("exit", (code, signal) => resolve(signal ? `signal ${signal}` : `status ${code}`)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
+  };
+  let agent: AgentConnection;
+  try {
+    agent = await AgentConnection.open(Duplex.from({ readable: child.stdout, writable: child.stdin }), { helloTimeoutMs: 10_000 });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  void exited.then((how) => agent.fail(`the local agent exited (${how})`));
+  const programs: Record<string, string> = { ...tools.workloads, ...(bpftrace ? { bpftrace } : {}) };
+  return agentMachine(
+    agent,
+    { backend: "host", accelerator: "none", kernelRelease: agent.kernelRelease, packages: {} },
+    {
+      resolveArgv: ([command, ...rest]) => [command !== undefined ? (programs[command] ?? command) : "", ...rest],
+      stop,
+    },
+  );
+}
+
+export const hostSource: MachineSource = {
+  name: "host",
+  async unusable() {
+    const readiness = await checkHostReadiness();
+    return readiness.problems.length > 0 ? { reason: readiness.problems.join("; "), hints: readiness.hints } : undefined;
+  },
+  async start(progress) {
+    const readiness = await checkHostReadiness();
+    if (readiness.problems.length > 0 || !readiness.bpftrace) throw new Error(readiness.problems.join("; "));
+    return startHostMachine(progress, readiness.bpftrace);
+  },
+  hints: async (summary) => featureHints(summary, `this backend uses the host's kernel (${summary.kernelRelease}): ${remedy}`),
+  remedy,
+};
+
+export function hostBackend(progress?: Progress) {
+  return capabilityCheckedBackend(hostSource, progress);
+}

@@ -1,0 +1,215 @@
+// Lab "Exercises" after the kernel sections: the kprobeme detective questions, one script each.
+// kprobeme opens one file with the raw open(2) syscall, reads it, and closes the descriptor
+// except every Nth time. Which file, which descriptors, which of them leak?
+import { exercise, fail, pass, task, type Check } from "./kit/exercise.ts";
+import { countInOrder, integerLines } from "./kit/evidence/integer-lines.ts";
+import { fieldsOf, plural, someLines } from "./kit/evidence/lines.ts";
+import type { BpftraceOutput } from "./kit/evidence/output.ts";
+import { textValueBigInt } from "./kit/bpftrace/text-value.ts";
+import type { Random } from "./kit/run/random.ts";
+import type { WorkloadLaunch } from "./kit/run/script-run.ts";
+import { kprobemePlan } from "../fixtures/workloads/plans.ts";
+import { parseRecords, recordsOf, type OpenRecord } from "../fixtures/workloads/records.ts";
+
+interface Mystery {
+  comm: string;
+  path: string;
+  iterations: number;
+  leakEvery: number;
+}
+
+interface Plan {
+  kprobeme: Mystery;
+  /** Another process doing the same to another file at the same time: scripts must leave it out. */
+  other: Mystery;
+}
+
+const intervalUs = 10_000;
+
+function drawPath(random: Random): string {
+  return `/${random.pick(["tmp", "var/tmp"])}/${random.word(6)}/${random.word(8)}.${random.pick(["conf", "dat", "state", "cache"])}`;
+}
+
+/** Some descriptors leak, and the last few opens after the last leak are closed again. */
+function drawMystery(random: Random, comm: string, leaks: number): Mystery {
+  const leakEvery = random.int(3, 6);
+  return { comm, path: drawPath(random), iterations: leakEvery * leaks + random.int(1, leakEvery - 1), leakEvery };
+}
+
+function launch(mystery: Mystery): WorkloadLaunch {
+  return {
+    program: "kprobeme",
+    plan: kprobemePlan({
+      comm: mystery.comm,
+      // Created by the traced process itself, with openat(2): only the loop uses open(2).
+      create: [{ path: mystery.path, size: 3000 }],
+      path: mystery.path,
+      iterations: mystery.iterations,
+      leakEvery: mystery.leakEvery,
+      intervalUs,
+    }),
+  };
+}
+
+function opens(records: Record<string, string>): OpenRecord[] {
+  return recordsOf(parseRecords(records.kprobeme ?? "", "kprobeme"), "open");
+}
+
+function leakedFds(records: Record<string, string>): number[] {
+  return opens(records)
+    .filter((open) => !open.closed)
+    .map((open) => open.fd);
+}
+
+/** Lines whose last field is an absolute path. */
+function printedPaths(lines: readonly string[]): Array<{ path: string; line: string }> {
+  return lines.flatMap((line) => {
+    const last = fieldsOf(line).at(-1);
+    return last?.startsWith("/") ? [{ path: last, line }] : [];
+  });
+}
+
+/** The integer keys of the map printed at exit, or why there are none. */
+function openFdsAtExit(output: BpftraceOutput): { fds: number[] } | { problem: string } {
+  const maps = output.format === "text" ? output.text.maps : {};
+  const map = maps["@open_fds"];
+  if (!map) {
+    const others = Object.keys(maps);
+    return {
+      problem: `no @open_fds map was printed at exit${others.length > 0 ? ` (only ${others.join(", ")})` : ""}: keep kprobeme's open descriptors in @open_fds[fd] and let bpftrace print it when it stops.`,
+    };
+  }
+  const fds = map.entries.map((entry) => (entry.keyParts.length === 1 ? textValueBigInt(entry.keyParts[0]) : undefined));
+  if (fds.some((fd) => fd === undefined)) {
+    return { problem: "@open_fds should be keyed by the descriptor alone, @open_fds[fd], but some keys are not a single number." };
+  }
+  return { fds: fds.map(Number) };
+}
+
+function mapLines(output: BpftraceOutput): string[] {
+  const map = output.format === "text" ? output.text.maps["@open_fds"] : undefined;
+  return someLines(map?.entries.map((entry) => `@open_fds[${entry.key ?? ""}]`) ?? output.lines);
+}
+
+const launches = (plan: Plan) => [
+  // The checks read records.kprobeme, which holds the last launch of that program: the mystery's.
+  launch(plan.other),
+  launch(plan.kprobeme),
+];
+
+function drawPlan(random: Random): Plan {
+  const leaks = random.int(3, 5);
+  return {
+    kprobeme: drawMystery(random, "kprobeme", leaks),
+    // More leaks than kprobeme: a script that mixes the two sees descriptors kprobeme never had.
+    other: drawMystery(random, random.word(8), leaks + 2),
+  };
+}
+
+const whichFile: Check<Plan>[] = [
+  {
+    name: "names the file kprobeme opens",
+    points: 2,
+    verify: ({ output, plan }) => {
+      const paths = printedPaths(output.lines);
+      if (paths.length === 0) return fail("no line is a path: print the file name of each open(2) call, one per line.", someLines(output.lines));
+      const others = paths.filter((printed) => printed.path !== plan.kprobeme.path);
+      if (others.length === 0) return pass;
+      const named = paths.length > others.length ? `kprobeme's file, but also ${others[0]?.path}` : others[0]?.path;
+      return fail(
+        `the script printed ${named}, which kprobeme did not open(2): print the path from the open(2) call itself, only for the process named kprobeme (/comm == "kprobeme"/). The file changes on every run.`,
+        someLines(others.map((printed) => printed.line)),
+      );
+    },
+  },
+  {
+    name: "prints one line per open(2) call",
+    points: 1,
+    verify: ({ records, output, plan }) => {
+      const expected = opens(records).length;
+      const printed = printedPaths(output.lines).filter((line) => line.path === plan.kprobeme.path).length;
+      if (printed === expected) return pass;
+      const why =
+        printed < expected
+          ? "print one line from a probe on the open(2) system call, every time it is called; kprobeme creates its file with openat(2) first, a different system call."
+          : "trace open(2) only: openat(2) is a different system call, which kprobeme uses once to create the file.";
+      return fail(`kprobeme called open(2) ${plural(expected, "time")}, but ${plural(printed, "line")} named its file: ${why}`, someLines(output.lines));
+    },
+  },
+];
+
+const newFd: Check<Plan>[] = [
+  {
+    name: "prints the descriptor every open(2) call returned, in order",
+    points: 2,
+    verify: ({ records, output }) => {
+      const fds = opens(records).map((open) => open.fd);
+      const found = countInOrder(fds, integerLines(output.lines));
+      if (found === fds.length) return pass;
+      return fail(
+        `kprobeme's open(2) calls returned ${fds.join(" ")}, but only the first ${found} of them were printed in that order: print the return value of open(2), one line per call (the descriptor is only known when the call returns; kprobeme uses open(2), not openat(2)).`,
+        someLines(output.lines),
+      );
+    },
+  },
+  {
+    name: "prints only kprobeme's open(2) descriptors",
+    points: 1,
+    verify: ({ records, output }) => {
+      const printed = integerLines(output.lines);
+      const found = countInOrder(
+        opens(records).map((open) => open.fd),
+        printed,
+      );
+      if (found === 0) return fail("no printed number is the descriptor of kprobeme's first open(2) call, so this could not be checked.", someLines(output.lines));
+      if (printed.length === found) return pass;
+      return fail(
+        `${plural(printed.length - found, "printed number")} are not descriptors of kprobeme's open(2) calls: filter on the process name (/comm == "kprobeme"/) and trace open(2) only.`,
+        someLines(printed.map((line) => line.line)),
+      );
+    },
+  },
+];
+
+const leaked: Check<Plan>[] = [
+  {
+    name: "@open_fds holds every leaked descriptor at exit",
+    points: 2,
+    verify: ({ records, output }) => {
+      const atExit = openFdsAtExit(output);
+      if ("problem" in atExit) return fail(atExit.problem, someLines(output.lines));
+      const missing = leakedFds(records).filter((fd) => !atExit.fds.includes(fd));
+      if (missing.length === 0) return pass;
+      return fail(
+        `kprobeme never closed ${plural(missing.length, "descriptor")} missing from @open_fds: ${missing.join(", ")}. Add an entry when open(2) returns a descriptor, and delete it only when kprobeme's close(2) closes that descriptor.`,
+        mapLines(output),
+      );
+    },
+  },
+  {
+    name: "@open_fds holds no descriptor kprobeme closed",
+    points: 1,
+    verify: ({ records, output }) => {
+      const atExit = openFdsAtExit(output);
+      if ("problem" in atExit) return fail(atExit.problem, someLines(output.lines));
+      const leakedSet = new Set(leakedFds(records));
+      const closed = atExit.fds.filter((fd) => !leakedSet.has(fd));
+      if (closed.length === 0) return pass;
+      return fail(
+        `@open_fds still holds ${closed.join(", ")}, which kprobeme closed: delete(@open_fds[fd]) when close(2) closes a descriptor (an entry set to 0 is still printed), and count only the process named kprobeme.`,
+        mapLines(output),
+      );
+    },
+  },
+];
+
+export default exercise({
+  id: "kprobeme",
+  title: "The kprobeme detective: which file, which descriptors, which leak",
+  requires: ["kprobe"],
+  tasks: [
+    task<Plan>({ name: "which-file.bt", script: "which-file.bt", output: "text", plan: drawPlan, workloads: launches, checks: whichFile }),
+    task<Plan>({ name: "new-fd.bt", script: "new-fd.bt", output: "text", plan: drawPlan, workloads: launches, checks: newFd }),
+    task<Plan>({ name: "leaked-fds.bt", script: "leaked-fds.bt", output: "text", plan: drawPlan, workloads: launches, checks: leaked }),
+  ],
+});

@@ -1,0 +1,36 @@
+// The host backend: usable only on a host that is itself a lab machine; its agent and
+// workloads are compiled for this host either way.
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { hostBackend, startHostMachine } from "../../graders/kit/machine/host-backend.ts";
+import { checkHostReadiness } from "../../graders/kit/machine/host-readiness.ts";
+import { unlinkerPlan } from "../../fixtures/workloads/plans.ts";
+import { silentProgress } from "../../graders/kit/ui/progress.ts";
+
+const bpftraceInstalled = (await execa("sh", ["-c", "command -v bpftrace"], { reject: false })).exitCode === 0;
+
+describe("host backend", () => {
+  it.skipIf(bpftraceInstalled)("says that bpftrace is not installed, and is unusable", async () => {
+    expect((await checkHostReadiness()).problems).toContain("bpftrace is not installed on this host");
+    expect(await hostBackend().unsupported([])).toBe("bpftrace is not installed on this host");
+    const diagnosis = await hostBackend().diagnose(silentProgress, []);
+    expect(diagnosis).toMatchObject({ usable: false, reason: "bpftrace is not installed on this host" });
+  });
+
+  it("runs the workloads through the local agent, by name, as in the image", async () => {
+    const machine = await startHostMachine(silentProgress);
+    try {
+      expect(machine.info).toMatchObject({ backend: "host", accelerator: "none" });
+      const dir = `/tmp/bpflab-host-test-${process.pid}`;
+      const plan = unlinkerPlan({ comm: "rm-host", steps: [{ op: "unlink", dir, name: "gone.txt" }] });
+      const workload = await machine.spawn(["unlinker"], { stdin: plan, cwd: "/tmp" });
+      let stdout = "";
+      workload.onStdout((chunk) => (stdout += Buffer.from(chunk).toString("utf8")));
+      expect(await workload.exit).toEqual({ kind: "exited", code: 0 });
+      expect(stdout).toContain(`"path":"${dir}/gone.txt"`);
+      await execa("rm", ["-rf", dir]);
+    } finally {
+      await machine.close();
+    }
+  });
+});

@@ -1,0 +1,136 @@
+// Hostile and broken submissions, graded for real in the lab machine: each gets a clear
+// verdict, bounded in time and output, and never takes the grading of others down with it.
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import { loadExercise } from "../../graders/kit/catalog.ts";
+import { exercise, pass, task } from "../../graders/kit/exercise.ts";
+import { gradeExercise } from "../../graders/kit/grade/grade-exercise.ts";
+import type { ExerciseResult } from "../../graders/kit/grade/results.ts";
+import { LabProvider } from "../../graders/kit/machine/lab-provider.ts";
+import { vmBackend } from "../../graders/kit/machine/vm-backend.ts";
+import { defaultLimits } from "../../graders/kit/run/script-run.ts";
+import { sharedLabProvider } from "../../graders/kit/session.ts";
+import { silentProgress } from "../../graders/kit/ui/progress.ts";
+import { grade } from "../support/prove-grader.ts";
+
+const hostile = fileURLToPath(new URL("../../fixtures/hostile", import.meta.url));
+const vfsUnlinkChecks = 5;
+
+function gradeHostile(name: string): Promise<ExerciseResult> {
+  return grade("vfs-unlink", join(hostile, name));
+}
+
+function messages(result: ExerciseResult): string[] {
+  return result.checks.map((check) => check.message);
+}
+
+describe("scripts bpftrace refuses", () => {
+  test("a syntax error fails every check with bpftrace's own message, line and caret", async () => {
+    const result = await gradeHostile("syntax-error");
+    expect(result.gradable).toBe(true);
+    expect(result.score).toBe(0);
+    expect(result.checks).toHaveLength(vfsUnlinkChecks);
+    for (const check of result.checks) {
+      expect(check.message).toMatch(/^bpftrace did not run vfs-unlink\.bt: line 4: syntax error/);
+      expect(check.excerpt.join("\n")).toMatch(/@unlinks = count\(\);\n\s*~+/);
+    }
+  });
+
+  test("a semantic error names the unknown field", async () => {
+    const result = await gradeHostile("semantic-error");
+    expect(result.score).toBe(0);
+    expect(messages(result)[0]).toMatch(/line 3: .*d_nme/);
+  });
+
+  test("system() is refused: bpflab never runs scripts with --unsafe", async () => {
+    const result = await gradeHostile("unsafe-system");
+    expect(result.score).toBe(0);
+    expect(messages(result)[0]).toMatch(/unsafe/i);
+  });
+});
+
+describe("scripts that misbehave while running", () => {
+  // Under TCG bpftrace itself prints a few hundred KB/s at most, so the cap is lowered here to
+  // make the cut certain; the mechanism is the same at the default 1 MiB.
+  test("an output flood is cut at the cap and said so; the head is kept", async () => {
+    const provider = sharedLabProvider("vm", silentProgress);
+    const result = await gradeExercise(await loadExercise("vfs-unlink"), join(hostile, "flood"), provider, {
+      seed: 3,
+      limits: { ...defaultLimits, outputCapBytes: 64 * 1024 },
+    });
+    expect(result.gradable).toBe(true);
+    expect(result.notes.join("\n")).toMatch(/vfs-unlink\.bt: \(bpftrace was stopped after printing \d+ bytes, over the output limit/);
+    for (const check of result.checks.filter((checked) => !checked.ok)) {
+      expect(check.message).toMatch(/over the output limit/);
+      expect(check.excerpt.join("\n")).toContain("flood flood");
+    }
+  });
+
+  test("print() of an enormous struct a thousand times a second is bounded, and excerpts stay readable", async () => {
+    const started = Date.now();
+    const result = await gradeHostile("huge-struct");
+    expect(result.score).toBe(0);
+    const excerpt = result.checks.flatMap((check) => check.excerpt);
+    expect(excerpt.join("\n")).toContain(".thread_info");
+    for (const line of excerpt) expect(line.length).toBeLessThan(200);
+    expect(Date.now() - started).toBeLessThan(90_000);
+  });
+
+  test("bpftrace that takes too long to exit after SIGINT is killed, and what it printed is still checked", async () => {
+    const provider = sharedLabProvider("vm", silentProgress);
+    const result = await gradeExercise(await loadExercise("vfs-unlink"), fileURLToPath(new URL("../../solutions", import.meta.url)), provider, {
+      seed: 7,
+      limits: { ...defaultLimits, exitTimeoutMs: 1 },
+    });
+    expect(result.gradable).toBe(true);
+    expect(result.score).toBe(result.max);
+  });
+});
+
+describe("files a student's editor may produce", () => {
+  test("CRLF line endings and a byte-order mark are normalized and the script graded", async () => {
+    const result = await gradeHostile("crlf-bom");
+    expect(result.score, messages(result).join("; ")).toBe(result.max);
+  });
+});
+
+describe("a submission that kills the lab machine", () => {
+  // The workload is a shell reading its plan on stdin: it crashes the guest kernel.
+  const panics = exercise({
+    id: "panics-the-kernel",
+    title: "Crashes the lab machine on purpose",
+    requires: [],
+    tasks: [
+      task<null>({
+        name: "panic",
+        script: "vfs-unlink.bt",
+        output: "text",
+        plan: () => null,
+        workloads: () => [{ program: "sh", plan: "echo 1 > /proc/sys/kernel/sysrq; echo c > /proc/sysrq-trigger\n" }],
+        checks: [{ name: "never reached: the machine is gone", points: 1, verify: () => pass }],
+      }),
+    ],
+  });
+
+  test("is detected within seconds, retried once, reported not gradable, and the next exercise is still graded", async () => {
+    const provider = new LabProvider([vmBackend()], silentProgress);
+    const solutions = fileURLToPath(new URL("../../solutions", import.meta.url));
+    try {
+      const started = Date.now();
+      const crashed = await gradeExercise({ ...panics, id: "vfs-unlink" }, solutions, provider, { seed: 1 });
+      expect(crashed.gradable).toBe(false);
+      expect(crashed.score).toBe(0);
+      expect(crashed.reason).toMatch(/failed twice/);
+      expect(crashed.reason, crashed.reason).toMatch(/stopped|panic|answering/i);
+      // Two boots and two crashes: seconds each, not the minutes a hang would take.
+      expect(Date.now() - started).toBeLessThan(150_000);
+
+      const next = await gradeExercise(await loadExercise("vfs-unlink"), solutions, provider, { seed: 2 });
+      expect(next.gradable).toBe(true);
+      expect(next.score).toBe(next.max);
+    } finally {
+      await provider.close();
+    }
+  });
+});
