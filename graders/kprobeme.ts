@@ -91,11 +91,7 @@ function mapLines(output: BpftraceOutput): string[] {
   return someLines(map?.entries.map((entry) => `@open_fds[${entry.key ?? ""}]`) ?? output.lines);
 }
 
-const launches = (plan: Plan) => [
-  // The checks read records.kprobeme, which holds the last launch of that program: the mystery's.
-  launch(plan.other),
-  launch(plan.kprobeme),
-];
+const launches = (plan: Plan): WorkloadLaunch[] => [launch(plan.kprobeme), { ...launch(plan.other), label: "other" }];
 
 function drawPlan(random: Random): Plan {
   const leaks = random.int(3, 5);

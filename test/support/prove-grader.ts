@@ -30,13 +30,17 @@ function describeFailures(result: ExerciseResult): string {
   return `seed ${result.seed}, ${result.score}/${result.max}: ${failed.map((check) => `[${check.name}] ${check.message}`).join("; ")}`;
 }
 
+// A grade runs up to three bpftrace scripts, several seconds each under TCG, and the first test
+// of a file may boot (or build) the lab machine: the kit bounds every step, this bounds the test.
+const gradeTimeoutMs = 600_000;
+
 export function proveGrader(exerciseId: string, wrong: readonly WrongSolution[]): void {
   describe(`grader ${exerciseId}`, () => {
     test("the reference solution gets full marks", async () => {
       const result = await grade(exerciseId, join(repo, "solutions"));
       expect(result.gradable, result.reason).toBe(true);
       expect(result.score, describeFailures(result)).toBe(result.max);
-    });
+    }, gradeTimeoutMs);
 
     for (const solution of wrong) {
       test(`a wrong solution (${solution.case}) loses the points of: ${solution.fails.join("; ")}`, async () => {
@@ -48,7 +52,7 @@ export function proveGrader(exerciseId: string, wrong: readonly WrongSolution[])
         for (const check of result.checks.filter((checked) => !checked.ok)) {
           expect(check.message.length, `message of ${check.name}`).toBeGreaterThan(20);
         }
-      });
+      }, gradeTimeoutMs);
     }
   });
 }
