@@ -8,14 +8,16 @@ import type { Random } from "./kit/run/random.ts";
 import { unlinkerPlan, writerPlan } from "../fixtures/workloads/plans.ts";
 import { parseRecords, recordsOf } from "../fixtures/workloads/records.ts";
 
+const typedCounterpart = { kprobe: "kfunc", kretprobe: "kretfunc" } as const;
+
 /** A kprobe (or kretprobe) on the function, and no kfunc/kretfunc (fentry/fexit) probe on it. */
-function attachesUntyped(probes: readonly ScriptProbe[], provider: "kprobe" | "kretprobe", target: string, typedName: string): Verdict {
-  const attached = probes.map((probe) => probe.spec).join(", ") || "no probe";
+function attachesUntyped(probes: readonly ScriptProbe[], provider: "kprobe" | "kretprobe", target: string): Verdict {
   const typed = probes.find((probe) => ["fentry", "fexit"].includes(probe.provider) && probe.target === target);
   if (typed) {
-    return fail(`the script attaches ${typed.spec}, a typed ${typedName} probe; this exercise is about doing the same with an untyped ${provider}:${target}.`);
+    return fail(`the script attaches ${typed.spec}, a typed ${typedCounterpart[provider]} probe; this exercise is about doing the same with an untyped ${provider}:${target}.`);
   }
   if (probes.some((probe) => probe.provider === provider && probe.target === target)) return pass;
+  const attached = probes.map((probe) => probe.spec).join(", ") || "no probe";
   return fail(`the script attaches to ${attached}; it should attach a ${provider} to ${target}.`);
 }
 
@@ -80,7 +82,7 @@ export default exercise({
         {
           name: "attaches a kprobe, not a kfunc, to vfs_unlink",
           points: 1,
-          verify: ({ probes }) => attachesUntyped(probes, "kprobe", "vfs_unlink", "kfunc"),
+          verify: ({ probes }) => attachesUntyped(probes, "kprobe", "vfs_unlink"),
         },
         {
           name: "prints the name of every file the workload unlinked",
@@ -141,7 +143,7 @@ export default exercise({
         {
           name: "attaches a kretprobe, not a kretfunc, to vfs_write",
           points: 1,
-          verify: ({ probes }) => attachesUntyped(probes, "kretprobe", "vfs_write", "kretfunc"),
+          verify: ({ probes }) => attachesUntyped(probes, "kretprobe", "vfs_write"),
         },
         {
           name: "prints what vfs_write returned for every write of the workload, in order",

@@ -79,11 +79,12 @@ function openFdsAtExit(output: BpftraceOutput): { fds: number[] } | { problem: s
       problem: `no @open_fds map was printed at exit${others.length > 0 ? ` (only ${others.join(", ")})` : ""}: keep kprobeme's open descriptors in @open_fds[fd] and let bpftrace print it when it stops.`,
     };
   }
-  const fds = map.entries.map((entry) => (entry.keyParts.length === 1 ? textValueBigInt(entry.keyParts[0]) : undefined));
-  if (fds.some((fd) => fd === undefined)) {
+  const keys = map.entries.map((entry) => (entry.keyParts.length === 1 ? textValueBigInt(entry.keyParts[0]) : undefined));
+  const fds = keys.flatMap((key) => (key === undefined ? [] : [Number(key)]));
+  if (fds.length < keys.length) {
     return { problem: "@open_fds should be keyed by the descriptor alone, @open_fds[fd], but some keys are not a single number." };
   }
-  return { fds: fds.map(Number) };
+  return { fds };
 }
 
 function mapLines(output: BpftraceOutput): string[] {
