@@ -1,4 +1,12 @@
 import type { CheckResult, ExerciseResult } from "../grade/results.ts";
+import type { MachineInfo } from "../machine/lab-machine.ts";
+
+/** "vm (TCG), kernel 6.12.117+deb13-cloud-amd64, bpftrace 0.23.2+dfsg-1" */
+export function describeMachine(machine: MachineInfo): string {
+  const accelerator = machine.accelerator === "none" ? "" : ` (${machine.accelerator.toUpperCase()})`;
+  const bpftrace = machine.packages.bpftrace ? `, bpftrace ${machine.packages.bpftrace}` : "";
+  return `${machine.backend}${accelerator}, kernel ${machine.kernelRelease}${bpftrace}`;
+}
 
 /** A failed check as a student reads it: the sentence, then what their script printed. */
 export function studentMessage(check: CheckResult, exercise: ExerciseResult): string {

@@ -10,7 +10,7 @@ import type { CheckResult, ExerciseResult } from "../grade/results.ts";
 import { transcriptsIn } from "../grade/transcript.ts";
 import { newSeed } from "../run/random.ts";
 import { sharedLabProvider, type BackendChoice } from "../session.ts";
-import { studentMessage } from "../report/student-message.ts";
+import { describeMachine, studentMessage } from "../report/student-message.ts";
 
 /** An error whose text is the whole story: no stack, which would only point into the kit. */
 class CheckFailed extends Error {
@@ -53,7 +53,8 @@ export async function gradeThisExercise(testFileUrl: string): Promise<void> {
       await writeFile(join(outDir, "reports", `${exercise.id}.json`), `${JSON.stringify(result, null, 2)}\n`);
       const shown = result.gradable ? `${result.score}/${result.max} points` : `not gradable: ${result.reason}`;
       const notes = result.notes.map((note) => `  note: ${note}\n`).join("");
-      process.stdout.write(`\n${exercise.id}: ${shown} (seed ${result.seed}; transcript: ${result.transcript ?? "none"})\n${notes}`);
+      const where = result.machine ? `${describeMachine(result.machine)}; ` : "";
+      process.stdout.write(`\n${exercise.id}: ${shown} (${where}seed ${result.seed}; transcript: ${result.transcript ?? "none"})\n${notes}`);
     });
 
     for (const task of exercise.tasks) {
