@@ -17,12 +17,15 @@ export function fail(message: string, excerpt?: readonly string[]): Verdict {
   return excerpt === undefined ? { ok: false, message } : { ok: false, message, excerpt };
 }
 
+export type OutputFormat = BpftraceOutput["format"];
+
 /** What the checks of a task see: the plan the workloads followed and everything that happened. */
-export interface Evidence<Plan> {
+export interface Evidence<Plan, Format extends OutputFormat = OutputFormat> {
   plan: Plan;
   /** The workloads' own records (stdout), by label (the program name unless set), as text: parse them with their schemas. */
   records: Record<string, string>;
-  output: BpftraceOutput;
+  /** Parsed as the task's `output` says: `-f json` events or text. */
+  output: Extract<BpftraceOutput, { format: Format }>;
   probes: readonly ScriptProbe[];
   run: ScriptRun;
 }
@@ -34,24 +37,24 @@ export const checkMetaSchema = z.object({
 });
 export type CheckMeta = z.infer<typeof checkMetaSchema>;
 
-export interface Check<Plan> {
+export interface Check<Plan, Format extends OutputFormat = OutputFormat> {
   name: string;
   points: number;
   /** Hidden checks count in the instructor's report but are not shown to students. */
   hidden?: boolean;
-  verify(evidence: Evidence<Plan>): Verdict;
+  verify(evidence: Evidence<Plan, Format>): Verdict;
 }
 
-export interface TaskSpec<Plan> {
+export interface TaskSpec<Plan, Format extends OutputFormat = OutputFormat> {
   /** Shown in reports when an exercise has several tasks. */
   name: string;
   /** The student's file, relative to the exercise folder. */
   script: string;
-  output: "text" | "json";
+  output: Format;
   plan(random: Random): Plan;
   args?(plan: Plan): string[];
   workloads(plan: Plan): WorkloadLaunch[];
-  checks: Check<Plan>[];
+  checks: Check<Plan, Format>[];
 }
 
 /** A task with its plan type sealed in: the kit runs it without knowing the plan's shape. */
@@ -70,7 +73,14 @@ export interface PreparedTask {
   verify(evidence: Omit<Evidence<unknown>, "plan">): Verdict[];
 }
 
-export function task<Plan>(spec: TaskSpec<Plan>): Task {
+function isFormat<Format extends OutputFormat>(
+  output: BpftraceOutput,
+  format: Format,
+): output is Extract<BpftraceOutput, { format: Format }> {
+  return output.format === format;
+}
+
+export function task<Plan, Format extends OutputFormat = OutputFormat>(spec: TaskSpec<Plan, Format>): Task {
   const checks = spec.checks.map((check) => checkMetaSchema.parse({ ...check, verify: undefined }));
   return {
     name: spec.name,
@@ -83,7 +93,10 @@ export function task<Plan>(spec: TaskSpec<Plan>): Task {
         plan,
         args: spec.args?.(plan) ?? [],
         workloads: spec.workloads(plan),
-        verify: (evidence) => spec.checks.map((check) => check.verify({ ...evidence, plan })),
+        verify: ({ output, ...evidence }) => {
+          if (!isFormat(output, spec.output)) throw new Error(`task ${spec.name} expects ${spec.output} output`);
+          return spec.checks.map((check) => check.verify({ ...evidence, output, plan }));
+        },
       };
     },
   };
