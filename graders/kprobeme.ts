@@ -4,7 +4,7 @@
 import { exercise, fail, pass, task, type Check } from "./kit/exercise.ts";
 import { countInOrder, integerLines } from "./kit/evidence/integer-lines.ts";
 import { fieldsOf, plural, someLines } from "./kit/evidence/lines.ts";
-import type { BpftraceOutput } from "./kit/evidence/output.ts";
+import type { TextOutput } from "./kit/bpftrace/text-output.ts";
 import { textValueBigInt } from "./kit/bpftrace/text-value.ts";
 import type { Random } from "./kit/run/random.ts";
 import type { WorkloadLaunch } from "./kit/run/script-run.ts";
@@ -70,11 +70,10 @@ function printedPaths(lines: readonly string[]): Array<{ path: string; line: str
 }
 
 /** The integer keys of the map printed at exit, or why there are none. */
-function openFdsAtExit(output: BpftraceOutput): { fds: number[] } | { problem: string } {
-  const maps = output.format === "text" ? output.text.maps : {};
-  const map = maps["@open_fds"];
+function openFdsAtExit(text: TextOutput): { fds: number[] } | { problem: string } {
+  const map = text.maps["@open_fds"];
   if (!map) {
-    const others = Object.keys(maps);
+    const others = Object.keys(text.maps);
     return {
       problem: `no @open_fds map was printed at exit${others.length > 0 ? ` (only ${others.join(", ")})` : ""}: keep kprobeme's open descriptors in @open_fds[fd] and let bpftrace print it when it stops.`,
     };
@@ -87,9 +86,8 @@ function openFdsAtExit(output: BpftraceOutput): { fds: number[] } | { problem: s
   return { fds };
 }
 
-function mapLines(output: BpftraceOutput): string[] {
-  const map = output.format === "text" ? output.text.maps["@open_fds"] : undefined;
-  return someLines(map?.entries.map((entry) => `@open_fds[${entry.key ?? ""}]`) ?? output.lines);
+function mapLines(text: TextOutput): string[] {
+  return someLines(text.maps["@open_fds"]?.entries.map((entry) => `@open_fds[${entry.key ?? ""}]`) ?? text.lines);
 }
 
 const launches = (plan: Plan): WorkloadLaunch[] => [launch(plan.kprobeme), { ...launch(plan.other), label: "other" }];
@@ -103,7 +101,7 @@ function drawPlan(random: Random): Plan {
   };
 }
 
-const whichFile: Check<Plan>[] = [
+const whichFile: Check<Plan, "text">[] = [
   {
     name: "names the file kprobeme opens",
     points: 2,
@@ -135,7 +133,7 @@ const whichFile: Check<Plan>[] = [
   },
 ];
 
-const newFd: Check<Plan>[] = [
+const newFd: Check<Plan, "text">[] = [
   {
     name: "prints the descriptor every open(2) call returned, in order",
     points: 2,
@@ -168,18 +166,18 @@ const newFd: Check<Plan>[] = [
   },
 ];
 
-const leaked: Check<Plan>[] = [
+const leaked: Check<Plan, "text">[] = [
   {
     name: "@open_fds holds every leaked descriptor at exit",
     points: 2,
     verify: ({ records, output }) => {
-      const atExit = openFdsAtExit(output);
+      const atExit = openFdsAtExit(output.text);
       if ("problem" in atExit) return fail(atExit.problem, someLines(output.lines));
       const missing = leakedFds(records).filter((fd) => !atExit.fds.includes(fd));
       if (missing.length === 0) return pass;
       return fail(
         `kprobeme never closed ${plural(missing.length, "descriptor")} missing from @open_fds: ${missing.join(", ")}. Add an entry when open(2) returns a descriptor, and delete it only when kprobeme's close(2) closes that descriptor.`,
-        mapLines(output),
+        mapLines(output.text),
       );
     },
   },
@@ -187,14 +185,14 @@ const leaked: Check<Plan>[] = [
     name: "@open_fds holds no descriptor kprobeme closed",
     points: 1,
     verify: ({ records, output }) => {
-      const atExit = openFdsAtExit(output);
+      const atExit = openFdsAtExit(output.text);
       if ("problem" in atExit) return fail(atExit.problem, someLines(output.lines));
       const leakedSet = new Set(leakedFds(records));
       const closed = atExit.fds.filter((fd) => !leakedSet.has(fd));
       if (closed.length === 0) return pass;
       return fail(
         `@open_fds still holds ${closed.join(", ")}, which kprobeme closed: delete(@open_fds[fd]) when close(2) closes a descriptor (an entry set to 0 is still printed), and count only the process named kprobeme.`,
-        mapLines(output),
+        mapLines(output.text),
       );
     },
   },
@@ -205,8 +203,8 @@ export default exercise({
   title: "The kprobeme detective: which file, which descriptors, which leak",
   requires: ["kprobe"],
   tasks: [
-    task<Plan>({ name: "which-file.bt", script: "which-file.bt", output: "text", plan: drawPlan, workloads: launches, checks: whichFile }),
-    task<Plan>({ name: "new-fd.bt", script: "new-fd.bt", output: "text", plan: drawPlan, workloads: launches, checks: newFd }),
-    task<Plan>({ name: "leaked-fds.bt", script: "leaked-fds.bt", output: "text", plan: drawPlan, workloads: launches, checks: leaked }),
+    task<Plan, "text">({ name: "which-file.bt", script: "which-file.bt", output: "text", plan: drawPlan, workloads: launches, checks: whichFile }),
+    task<Plan, "text">({ name: "new-fd.bt", script: "new-fd.bt", output: "text", plan: drawPlan, workloads: launches, checks: newFd }),
+    task<Plan, "text">({ name: "leaked-fds.bt", script: "leaked-fds.bt", output: "text", plan: drawPlan, workloads: launches, checks: leaked }),
   ],
 });
