@@ -4,11 +4,23 @@
 // that map at exit, and (extra credit) name each lock's type from args.flags.
 //
 // The contender workload makes real contention: threads pwrite() the same range of one tmpfs file
-// and sleep on the inode's rwsem (flags WRITE). Measured under TCG (2 vCPUs): 6 threads x 6
-// pwrites of 512 KiB gave 21-25 waits, nearly all of 1-250 ms, a few of 20-60 us. More threads
-// than vCPUs matter: 3 threads once gave no wait at all, the lock's owner running on the other
-// vCPU while the next writer spun (rwsem optimistic spinning, which fires no tracepoint).
-// The thresholds below keep clear of both ends.
+// and sleep on the inode's rwsem (flags WRITE). A waiter that finds the owner running spins
+// (rwsem optimistic spinning, which fires no tracepoint); it sleeps, and fires contention_begin,
+// when the owner is off-CPU or its own time slice ends. So the plan needs many more threads than
+// CPUs and enough work per thread that owners get descheduled mid-copy.
+// Measured with 28 x 1.5 MiB, 24 x 2 MiB and 32 x 2 MiB, 2 pwrites each (rwsem:W waits per
+// run, both backends under load from other VMs):
+// - VM, kernel 6.12 under TCG (2 vCPUs): workload 1.4-2.8 s (5.3 s with two busy loops on the
+//   host); 38-57 waits, nearly all over 5 ms, up to 1-4 s; 3-15 of them under 512 ms.
+// - container, host kernel 6.18 (2 fast cores): workload 10-60 ms; 14-37 waits over 2 ms in 29
+//   runs, up to 60 ms, bar one run of 28 x 1.5 MiB with two busy loops on the host (3 waits
+//   under 1 ms). Smaller plans were not reliable there: 32 x 1 MiB x 2-3 and 28 x 896 KiB x 2
+//   sometimes gave no wait at all (the threads ran one after the other), and the former plan
+//   (5-6 threads x 512-768 KiB x 5-6) gave 0-5.
+// The low threshold, 1-2 ms, keeps clear of the host's short waits, and stays low enough for
+// the wrong solutions: a hist bucket over 1 ms ([1M, 2M), up to 2097152 ns) never lies entirely
+// below it, and durations stored in microseconds (waits under 0.5-1 s on the VM) fall in buckets
+// below $1 * 1000.
 import { exercise, fail, pass, task, type Verdict } from "./kit/exercise.ts";
 import { histTotal, type HistBucket } from "./kit/bpftrace/aggregates.ts";
 import { lastJsonMap, type JsonHistEvent, type JsonMapEntry } from "./kit/bpftrace/json-output.ts";
@@ -53,9 +65,9 @@ function contention(random: Random, thresholdUs: number): Plan {
     contender: {
       comm: `ctd-${random.word(6)}`,
       file: `/tmp/${random.word(8)}/${random.word(6)}.dat`,
-      threads: random.int(5, 6),
-      bytes: random.int(8, 12) * 64 * 1024,
-      rounds: random.int(5, 6),
+      threads: random.int(28, 32),
+      bytes: random.int(28, 32) * 64 * 1024,
+      rounds: 2,
     },
   };
 }
@@ -105,7 +117,7 @@ function withLongBlockTimes(output: BpftraceOutput, plan: Plan, judge: (hist: Js
     );
   }
   return fail(
-    `${histName} was not printed at exit, although the contender's threads blocked on their file's lock for milliseconds, longer than the threshold ($1 = ${plan.thresholdUs} µs): store every block longer than $1 microseconds with ${histName}[${key}] = hist($lock_duration).`,
+    `${histName} was not printed at exit, although the contender's threads blocked on their file's lock longer than the threshold ($1 = ${plan.thresholdUs} µs): store every block longer than $1 microseconds with ${histName}[${key}] = hist($lock_duration).`,
     excerptOf(output),
   );
 }
@@ -114,7 +126,7 @@ const belowThreshold = task<Plan>({
   name: "lock-contention.bt with a threshold the contender's blocks exceed",
   script: "lock-contention.bt",
   output: "json",
-  plan: (random) => contention(random, random.int(200, 1000)),
+  plan: (random) => contention(random, random.int(1000, 2000)),
   args: (plan) => [String(plan.thresholdUs)],
   workloads: contenderRuns,
   checks: [
@@ -196,7 +208,7 @@ const aboveEveryBlock = task<Plan>({
   name: "lock-contention.bt with a threshold above every block",
   script: "lock-contention.bt",
   output: "json",
-  plan: (random) => contention(random, random.int(20, 60) * 1_000_000),
+  plan: (random) => contention(random, random.int(60, 120) * 1_000_000),
   args: (plan) => [String(plan.thresholdUs)],
   workloads: contenderRuns,
   checks: [
@@ -211,7 +223,7 @@ const aboveEveryBlock = task<Plan>({
         if (stored === 0 && output.lines.length === 0) return pass;
         const what = stored > 0 ? `${histName} holds ${plural(stored, "block")}` : `the script printed ${plural(output.lines.length, "line")}`;
         return fail(
-          `with $1 = ${plan.thresholdUs} µs (${plan.thresholdUs / 1_000_000} s), longer than any of the contender's blocks (milliseconds), nothing should be stored or printed, but ${what}: compare each duration with $1 * 1000 instead of a fixed number.`,
+          `with $1 = ${plan.thresholdUs} µs (${plan.thresholdUs / 1_000_000} s), longer than any of the contender's blocks (a few seconds at most), nothing should be stored or printed, but ${what}: compare each duration with $1 * 1000 instead of a fixed number.`,
           excerptOf(output),
         );
       },
@@ -223,7 +235,7 @@ const lockTypesTask = task<Plan>({
   name: "lock-types.bt (extra credit)",
   script: "lock-types.bt",
   output: "json",
-  plan: (random) => contention(random, random.int(200, 1000)),
+  plan: (random) => contention(random, random.int(1000, 2000)),
   args: (plan) => [String(plan.thresholdUs)],
   workloads: contenderRuns,
   checks: [
