@@ -31,20 +31,32 @@ export class LabProvider {
         reasons.push(`${backend.name}: ${unsupported}`);
         continue;
       }
-      try {
-        return { kind: "ready", machine: await this.machineOn(backend) };
-      } catch (error) {
-        const reason = `could not start: ${error instanceof Error ? error.message : String(error)}`;
-        this.bootFailures.set(backend.name, reason);
-        this.current = undefined;
-        reasons.push(`${backend.name}: ${reason}`);
+      // A boot can fail once by bad luck (a guest panic under a loaded host); twice means the
+      // backend is broken here, and it is not tried again in this process.
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        try {
+          return { kind: "ready", machine: await this.machineOn(backend) };
+        } catch (error) {
+          this.current = undefined;
+          if (attempt === 2) {
+            const reason = `could not start: ${error instanceof Error ? error.message : String(error)}`;
+            this.bootFailures.set(backend.name, reason);
+            reasons.push(`${backend.name}: ${reason}`);
+          }
+        }
       }
     }
     return { kind: "unavailable", reason: reasons.join("; ") || "no backend configured" };
   }
 
-  private machineOn(backend: Backend): Promise<LabMachine> {
-    if (this.current?.backend === backend) return this.current.machine;
+  private async machineOn(backend: Backend): Promise<LabMachine> {
+    if (this.current?.backend === backend) {
+      const machine = await this.current.machine;
+      if (!machine.failure) return machine;
+      // It died while idle: replace it rather than hand out a dead machine.
+      this.current = undefined;
+      await machine.close();
+    }
     const previous = this.current;
     this.current = { backend, machine: backend.boot(this.progress) };
     if (previous) void previous.machine.then((machine) => machine.close(), () => undefined);
