@@ -1,6 +1,6 @@
 // `npm run bench`: what a student waits for, measured. Not a test: it prints figures.
 //   BENCH_COLD=1 also times a cold image build in a scratch cache (about a minute).
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,8 @@ import { gradeExercise } from "../graders/kit/grade/grade-exercise.ts";
 import { LabProvider } from "../graders/kit/machine/lab-provider.ts";
 import { vmBackend } from "../graders/kit/machine/vm-backend.ts";
 import { silentProgress } from "../graders/kit/ui/progress.ts";
+import { listScriptProbes } from "../graders/kit/evidence/probes.ts";
+import { defaultLimits, runScript } from "../graders/kit/run/script-run.ts";
 import { ensureLabImage } from "../vm/image.ts";
 import { chooseAccelerator } from "../vm/accel.ts";
 
@@ -54,6 +56,24 @@ for (let i = 0; i < 3; i++) {
 }
 row("boot to ready (qemu start to agent hello)", summary(boots));
 
+{
+  // The two bpftrace start-ups inside every graded task: listing the script's probes, and
+  // compiling and attaching it (LLVM under TCG dominates both).
+  const machine = await vmBackend().boot(silentProgress);
+  const script = "/run/bpflab/bench/vfs-unlink.bt";
+  await machine.writeFile(script, await readFile(join(solutions, "vfs-unlink/vfs-unlink.bt"), "utf8"));
+  const listings: number[] = [];
+  const attaches: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    listings.push((await timed(() => listScriptProbes(machine, script)))[1]);
+    const run = await runScript(machine, { scriptPath: script, args: [], json: false }, [], { ...defaultLimits, settleMs: 0 });
+    attaches.push((run.attachMs ?? NaN) / 1000);
+  }
+  row("bpftrace -l script (probe listing)", summary(listings));
+  row("kfunc script start to probes attached", summary(attaches));
+  await machine.close();
+}
+
 const vfsUnlink = await loadExercise("vfs-unlink");
 {
   const provider = new LabProvider([vmBackend()], silentProgress);
@@ -73,4 +93,39 @@ const vfsUnlink = await loadExercise("vfs-unlink");
   }
   row("every exercise, one boot", perExercise.join("; "));
   await provider.close();
+}
+
+// BENCH_CLASS=1: a class of 20 generated submissions (even: the solutions; odd: a wrong one per
+// exercise from fixtures/submissions) graded end to end by the class grader, one lab machine per
+// core. BENCH_CLASS_EXERCISES=a,b limits the exercises (all of them take several minutes under TCG).
+if (process.env.BENCH_CLASS) {
+  const { availableParallelism } = await import("node:os");
+  const { cp, readdir } = await import("node:fs/promises");
+  const { gradeSubmissions, findSubmissions } = await import("../graders/kit/grade/grade-submissions.ts");
+  const wrongRoot = fileURLToPath(new URL("../fixtures/submissions", import.meta.url));
+  const ids = process.env.BENCH_CLASS_EXERCISES?.split(",") ?? exerciseIds();
+  const classRoot = await mkdtemp(join(tmpdir(), "bpflab-bench-class-"));
+  for (let student = 0; student < 20; student++) {
+    const folder = join(classRoot, `student-${String(student).padStart(2, "0")}`);
+    for (const id of ids) {
+      const cases = (await readdir(join(wrongRoot, id))).sort();
+      const source = student % 2 === 0 ? join(solutions, id) : join(wrongRoot, id, cases[student % cases.length]!, id);
+      await cp(source, join(folder, id), { recursive: true });
+    }
+  }
+  const jobs = availableParallelism();
+  const [results, seconds] = await timed(async () =>
+    gradeSubmissions(await findSubmissions(classRoot), {
+      exercises: ids,
+      seed: 11,
+      transcriptDir: join(classRoot, ".runs"),
+      jobs,
+      newProvider: () => new LabProvider([vmBackend()], silentProgress),
+      exerciseTimeoutMs: 600_000,
+    }),
+  );
+  const full = results.filter((result) => result.score === result.max).length;
+  const notGradable = results.filter((result) => result.exercises.some((exercise) => !exercise.gradable)).length;
+  row(`class of 20 (${ids.join(", ")}), ${jobs} workers`, `${seconds.toFixed(1)} s total, ${(seconds / 20).toFixed(2)} s per submission (${full} full marks, ${notGradable} not gradable)`);
+  await rm(classRoot, { recursive: true, force: true });
 }

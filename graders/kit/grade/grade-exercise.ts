@@ -59,13 +59,12 @@ async function gradeTask(
   const prepared = task.prepare(seededRandom(options.seed + index));
   const scriptPath = `/run/bpflab/${exercise.id}/${index}-${task.script}`;
   await machine.writeFile(scriptPath, file.text, 0o644);
-  const probes = await listScriptProbes(machine, scriptPath);
-  const run = await runScript(
-    machine,
-    { scriptPath, args: prepared.args, json: task.output === "json" },
-    prepared.workloads,
-    options.limits ?? defaultLimits,
-  );
+  // Listing the probes is a second bpftrace start-up; it overlaps the run's compile and attach,
+  // which saves about two seconds a task under TCG.
+  const [probes, run] = await Promise.all([
+    listScriptProbes(machine, scriptPath),
+    runScript(machine, { scriptPath, args: prepared.args, json: task.output === "json" }, prepared.workloads, options.limits ?? defaultLimits),
+  ]);
   const rejection = describeRejection(run, task.script);
   const traced = { run, plan: prepared.plan, args: prepared.args, script: file.text };
   if (rejection) return { checks: resultsFor(task, [rejection], headOf(run.stderr)), notes, ...traced };
