@@ -1,22 +1,42 @@
-// The exercises bpflab knows: one grader module per file in graders/, named after the exercise.
-import { readdirSync } from "node:fs";
+// The exercises bpflab knows: one grader module per file in graders/, named after the exercise,
+// plus its hidden checks, when graders/<id>.hidden.ts exists (see hidden-checks.ts).
+import { existsSync, readdirSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
 import type { Exercise } from "./exercise.ts";
+import { hiddenModuleSchema, rejectInlineHidden, withHiddenChecks } from "./hidden-checks.ts";
 
-const gradersDir = fileURLToPath(new URL("..", import.meta.url));
+const defaultGradersDir = fileURLToPath(new URL("..", import.meta.url));
+export const hiddenSuffix = ".hidden.ts";
 
 export function exerciseIds(): string[] {
+  return exerciseIdsIn(defaultGradersDir);
+}
+
+export function loadExercise(id: string): Promise<Exercise> {
+  return loadExerciseFrom(defaultGradersDir, id);
+}
+
+/** The exercises of another copy of bpflab's graders (an exported student repository, a test's copy). */
+export function exerciseIdsIn(gradersDir: string): string[] {
   return readdirSync(gradersDir)
-    .filter((file) => file.endsWith(".ts"))
+    .filter((file) => file.endsWith(".ts") && !file.endsWith(hiddenSuffix))
     .map((file) => file.slice(0, -".ts".length))
     .sort();
 }
 
-export async function loadExercise(id: string): Promise<Exercise> {
-  if (!exerciseIds().includes(id)) {
-    throw new Error(`there is no exercise "${id}"; known exercises: ${exerciseIds().join(", ")}`);
+export async function loadExerciseFrom(gradersDir: string, id: string): Promise<Exercise> {
+  const known = exerciseIdsIn(gradersDir);
+  if (!known.includes(id)) {
+    throw new Error(`there is no exercise "${id}"; known exercises: ${known.join(", ")}`);
   }
   const module = (await import(pathToFileURL(join(gradersDir, `${id}.ts`)).href)) as { default: Exercise };
-  return module.default;
+  const exercise = module.default;
+  rejectInlineHidden(exercise, `graders/${id}.ts`);
+  const hiddenPath = join(gradersDir, `${id}${hiddenSuffix}`);
+  if (!existsSync(hiddenPath)) return exercise;
+  const hiddenModule = (await import(pathToFileURL(hiddenPath).href)) as { default: unknown };
+  const parsed = hiddenModuleSchema.safeParse(hiddenModule.default);
+  if (!parsed.success) throw new Error(`graders/${id}${hiddenSuffix} must export default hiddenChecks(...): ${parsed.error.message}`);
+  return withHiddenChecks(exercise, parsed.data, `graders/${id}${hiddenSuffix}`);
 }

@@ -1,9 +1,17 @@
+// `bpflab grade <dir>`: grade one submission or a class, in parallel, optionally one shard of
+// it, and write the reports (TAP or JSON on stdout, or every format under --out).
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
 import { findSubmissions, gradeSubmissions } from "../grade/grade-submissions.ts";
+import { inShard, parseShard, type Shard } from "../grade/shard.ts";
+import { LabProvider } from "../machine/lab-provider.ts";
+import type { HiddenVisibility } from "../report/gradescope.ts";
 import { toJsonReport } from "../report/json.ts";
+import { writeReportSet } from "../report/report-set.ts";
 import { toTap } from "../report/tap.ts";
 import { newSeed } from "../run/random.ts";
-import { sharedLabProvider, type BackendChoice } from "../session.ts";
-import { terminalProgress } from "../ui/progress.ts";
+import { backendsFor, type BackendChoice } from "../session.ts";
+import { classProgress } from "../ui/class-progress.ts";
 
 export interface GradeCommandOptions {
   format: "tap" | "json";
@@ -11,28 +19,52 @@ export interface GradeCommandOptions {
   backend: BackendChoice;
   seed?: number;
   transcripts: string;
+  out?: string;
+  jobs?: number;
+  shard?: string;
+  hiddenVisibility: HiddenVisibility;
+  exerciseTimeout: number;
 }
 
-/** Exit status 0 whenever every submission was graded, whatever the scores. */
+const wholeClass: Shard = { index: 1, count: 1 };
+
+/**
+ * Exit status 0 when every exercise of every submission was graded, whatever the scores; 1 when
+ * some were not gradable (the reports say which and why); 2 when the harness could not run.
+ */
 export async function gradeCommand(dir: string, options: GradeCommandOptions): Promise<void> {
-  const progress = terminalProgress();
-  const provider = sharedLabProvider(options.backend, progress);
+  const progress = classProgress();
   try {
-    const submissions = await findSubmissions(dir);
-    const results = await gradeSubmissions(submissions, provider, {
+    const shard = options.shard ? parseShard(options.shard) : wholeClass;
+    const everyone = await findSubmissions(dir);
+    const submissions = inShard(everyone, shard);
+    // Workers on the host backend would share one kernel and see each other's workloads.
+    const jobs = options.backend === "host" ? 1 : (options.jobs ?? availableParallelism());
+    const results = await gradeSubmissions(submissions, {
       seed: options.seed ?? newSeed(),
       transcriptDir: options.transcripts,
+      jobs,
+      newProvider: (worker) => new LabProvider(backendsFor(options.backend, progress.worker(worker)), progress.worker(worker)),
+      exerciseTimeoutMs: options.exerciseTimeout * 1000,
+      events: progress,
       ...(options.exercise ? { exercises: options.exercise } : {}),
-      onExercise: (submission, result) =>
-        progress.done(
-          `${submission.id} ${result.id}: ${result.gradable ? `${result.score}/${result.max}` : `not gradable (${result.reason})`}`,
-        ),
     });
-    process.stdout.write(options.format === "json" ? toJsonReport(results) : toTap(results));
+    progress.finish();
+    if (options.out) {
+      const summary = await writeReportSet(resolve(options.out), results, { shard, classSize: everyone.length, hiddenVisibility: options.hiddenVisibility });
+      const shardNote = options.shard ? ` (shard ${shard.index}/${shard.count} of ${everyone.length})` : "";
+      process.stderr.write(`bpflab: graded ${summary.students.length} submissions${shardNote}; reports in ${options.out}\n`);
+    } else {
+      process.stdout.write(options.format === "json" ? toJsonReport(results) : toTap(results));
+    }
+    const notGradable = results.flatMap((submission) => submission.exercises.filter((exercise) => !exercise.gradable).map((exercise) => `${submission.id} ${exercise.id}`));
+    if (notGradable.length > 0) {
+      process.stderr.write(`bpflab: not gradable (regrade these, they are not zeros): ${notGradable.join(", ")}\n`);
+      process.exitCode = 1;
+    }
   } catch (error) {
+    progress.finish();
     process.stderr.write(`bpflab: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 2;
-  } finally {
-    await provider.close();
   }
 }

@@ -1,7 +1,9 @@
 // bpflab's command line. Each command is a thin layer over the kit.
 import { Command, InvalidArgumentError, Option } from "commander";
 import { doctorCommand } from "./doctor-command.ts";
+import { exportStudentCommand } from "./export-student-command.ts";
 import { gradeCommand } from "./grade-command.ts";
+import { mergeCommand } from "./merge-command.ts";
 import { runCommand } from "./run-command.ts";
 import { shellCommand } from "./shell-command.ts";
 
@@ -12,6 +14,8 @@ function integer(value: string): number {
 }
 
 const program = new Command("bpflab").description("Grades bpftrace kernel-tracing lab exercises in a real lab machine");
+const hiddenVisibilityOption = () =>
+  new Option("--hidden-visibility <when>", "when Gradescope shows hidden checks to students").choices(["after_published", "hidden"]).default("after_published");
 const backendOption = () => new Option("--backend <name>", "where the kernel is").choices(["auto", "vm", "container", "host"]).default("auto");
 
 program
@@ -23,7 +27,26 @@ program
   .addOption(backendOption())
   .option("--seed <n>", "replay a run's randomization", integer)
   .option("--transcripts <dir>", "where to keep run transcripts", ".bpflab/runs")
+  .option("--out <dir>", "write report.tap, summary.csv/json, gradescope/ and prairielearn/ here")
+  .option("--jobs <n>", "exercises graded at once, one lab machine each (default: cores)", integer)
+  .option("--shard <i/n>", "grade only the i-th of n deterministic parts of the class")
+  .addOption(hiddenVisibilityOption())
+  .option("--exercise-timeout <seconds>", "abandon and retry a grade that takes longer", integer, 600)
   .action(gradeCommand);
+
+program
+  .command("merge")
+  .description("merge the --out folders of every shard of a class into one report set")
+  .argument("<dirs...>", "the shards' --out folders")
+  .requiredOption("--out <dir>", "where to write the merged reports")
+  .addOption(hiddenVisibilityOption())
+  .action(mergeCommand);
+
+program
+  .command("export-student")
+  .description("write the repository students get: no solutions, wrong submissions, proofs or hidden checks")
+  .argument("<dir>", "a new, empty folder")
+  .action(exportStudentCommand);
 
 program
   .command("run")

@@ -1,0 +1,54 @@
+// The repository students clone: an allow-list of what they need to run `npm test`, so that
+// anything new in the instructor's repository stays out unless it is added here. Left out:
+// solutions/, fixtures/ other than the workloads (wrong submissions, recorded outputs), test/
+// (the harness's own proofs), bench/, CI, and every graders/<id>.hidden.ts.
+import { copyFile, lstat, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { hiddenSuffix } from "../catalog.ts";
+
+export const exportedFiles = ["README.md", ".gitignore", "package-lock.json", "tsconfig.json", "vitest.exercises.config.ts"] as const;
+export const exportedFolders = ["bin", "exercises", "graders", "vm", "fixtures/workloads"] as const;
+/** The scripts a student's copy keeps; the others run files that are not exported. */
+const studentScripts = ["test", "typecheck"];
+const neverCopied = new Set(["node_modules", ".bpflab", ".git"]);
+
+function excluded(name: string): boolean {
+  return neverCopied.has(name) || name.endsWith(hiddenSuffix);
+}
+
+async function copyFolder(from: string, to: string, copied: string[], shown: string): Promise<void> {
+  await mkdir(to, { recursive: true });
+  for (const name of (await readdir(from)).sort()) {
+    if (excluded(name)) continue;
+    const stat = await lstat(join(from, name));
+    if (stat.isDirectory()) await copyFolder(join(from, name), join(to, name), copied, `${shown}/${name}`);
+    else if (stat.isFile()) {
+      await copyFile(join(from, name), join(to, name));
+      copied.push(`${shown}/${name}`);
+    }
+  }
+}
+
+async function studentPackageJson(sourceRoot: string): Promise<string> {
+  const manifest = JSON.parse(await readFile(join(sourceRoot, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+  const scripts = Object.fromEntries(Object.entries(manifest.scripts ?? {}).filter(([name]) => studentScripts.includes(name)));
+  return `${JSON.stringify({ ...manifest, scripts }, null, 2)}\n`;
+}
+
+/** Copies the student-facing repository from `sourceRoot` into `dest` (absent or empty); returns the files written. */
+export async function exportStudentRepository(sourceRoot: string, dest: string): Promise<string[]> {
+  const existing = await readdir(dest).catch(() => []);
+  if (existing.length > 0) throw new Error(`${dest} is not empty: export into a new folder`);
+  await mkdir(dest, { recursive: true });
+  const copied: string[] = [];
+  for (const file of exportedFiles) {
+    const stat = await lstat(join(sourceRoot, file)).catch(() => undefined);
+    if (!stat?.isFile()) continue;
+    await copyFile(join(sourceRoot, file), join(dest, file));
+    copied.push(file);
+  }
+  await writeFile(join(dest, "package.json"), await studentPackageJson(sourceRoot));
+  copied.push("package.json");
+  for (const folder of exportedFolders) await copyFolder(join(sourceRoot, folder), join(dest, folder), copied, folder);
+  return copied;
+}
