@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { loadExercise, exerciseIds } from "../graders/kit/catalog.ts";
 import { gradeExercise } from "../graders/kit/grade/grade-exercise.ts";
 import { LabProvider } from "../graders/kit/machine/lab-provider.ts";
-import { vmBackend } from "../graders/kit/machine/vm-backend.ts";
+import { vmBackend } from "../graders/kit/machine/vm/vm-backend.ts";
 import { silentProgress } from "../graders/kit/ui/progress.ts";
 import { listScriptProbes } from "../graders/kit/evidence/probes.ts";
 import { defaultLimits, runScript } from "../graders/kit/run/script-run.ts";

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { Duplex, PassThrough } from "node:stream";
 import { execa } from "execa";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AgentConnection, type AgentConnectionOptions } from "../graders/kit/machine/agent-client.ts";
-import { AgentFrameDecoder, encodeHostFrame, type AgentFrame } from "../graders/kit/machine/agent-protocol.ts";
+import { AgentConnection, type AgentConnectionOptions } from "../graders/kit/machine/agent/agent-client.ts";
+import { AgentFrameDecoder, encodeHostFrame, type AgentFrame } from "../graders/kit/machine/agent/agent-protocol.ts";
 import type { ExitStatus, RemoteProcess, SpawnOptions } from "../graders/kit/machine/lab-machine.ts";
 
 const sourcePath = join(import.meta.dirname, "..", "vm", "guest", "agent.c");

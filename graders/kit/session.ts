@@ -1,9 +1,9 @@
 // One grading session per process: a lab provider over the chosen backends, shared by every
 // exercise graded in the process, and closed when the process ends.
-import type { DiagnosableBackend } from "./machine/backend-diagnosis.ts";
-import { containerBackend } from "./machine/container-backend.ts";
-import { diagnosableVm } from "./machine/diagnosable-vm.ts";
-import { hostBackend } from "./machine/host-backend.ts";
+import type { DiagnosableBackend } from "./machine/capabilities/backend-diagnosis.ts";
+import { containerBackend } from "./machine/container/container-backend.ts";
+import { diagnosableVm } from "./machine/vm/diagnosable-vm.ts";
+import { hostBackend } from "./machine/host/host-backend.ts";
 import { LabProvider } from "./machine/lab-provider.ts";
 import { silentProgress, terminalProgress, type Progress } from "./ui/progress.ts";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BpftraceInfoError, compareVersions, parseBpftraceInfo } from "../../graders/kit/machine/bpftrace-info.ts";
+import { BpftraceInfoError, compareVersions, parseBpftraceInfo } from "../../graders/kit/machine/capabilities/bpftrace-info.ts";
 
 const recorded = (name: string) => readFileSync(join(import.meta.dirname, "../../fixtures/bpftrace-output/info", name), "utf8");
 

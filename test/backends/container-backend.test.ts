@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadExercise } from "../../graders/kit/catalog.ts";
 import { gradeExercise } from "../../graders/kit/grade/grade-exercise.ts";
-import { containerBackend } from "../../graders/kit/machine/container-backend.ts";
+import { containerBackend } from "../../graders/kit/machine/container/container-backend.ts";
 import type { LabMachine } from "../../graders/kit/machine/lab-machine.ts";
 import { LabProvider } from "../../graders/kit/machine/lab-provider.ts";
 import { unlinkerPlan } from "../../fixtures/workloads/plans.ts";

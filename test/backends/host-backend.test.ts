@@ -2,8 +2,8 @@
 // workloads are compiled for this host either way.
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { hostBackend, startHostMachine } from "../../graders/kit/machine/host-backend.ts";
-import { checkHostReadiness } from "../../graders/kit/machine/host-readiness.ts";
+import { hostBackend, startHostMachine } from "../../graders/kit/machine/host/host-backend.ts";
+import { checkHostReadiness } from "../../graders/kit/machine/host/host-readiness.ts";
 import { unlinkerPlan } from "../../fixtures/workloads/plans.ts";
 import { silentProgress } from "../../graders/kit/ui/progress.ts";
 

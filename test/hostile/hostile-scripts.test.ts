@@ -8,7 +8,7 @@ import { exercise, pass, task } from "../../graders/kit/exercise.ts";
 import { gradeExercise } from "../../graders/kit/grade/grade-exercise.ts";
 import type { ExerciseResult } from "../../graders/kit/grade/results.ts";
 import { LabProvider } from "../../graders/kit/machine/lab-provider.ts";
-import { vmBackend } from "../../graders/kit/machine/vm-backend.ts";
+import { vmBackend } from "../../graders/kit/machine/vm/vm-backend.ts";
 import { defaultLimits } from "../../graders/kit/run/script-run.ts";
 import { sharedLabProvider } from "../../graders/kit/session.ts";
 import { silentProgress } from "../../graders/kit/ui/progress.ts";

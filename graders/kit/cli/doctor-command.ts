@@ -1,7 +1,7 @@
 // `bpflab doctor`: for each backend, whether it works here and why not, and what its kernel
 // and bpftrace can do, asked from inside its machine. Exit status 0 when at least one works.
 import { exerciseIds, loadExercise } from "../catalog.ts";
-import type { BackendDiagnosis } from "../machine/backend-diagnosis.ts";
+import type { BackendDiagnosis } from "../machine/capabilities/backend-diagnosis.ts";
 import { backendsFor } from "../session.ts";
 import { terminalProgress } from "../ui/progress.ts";
 

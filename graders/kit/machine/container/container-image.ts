@@ -3,8 +3,8 @@
 // once per recipe and rebuilt exactly when the VM image would be.
 import { link, copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { cacheRoot, ensureLabImage, recipeHash } from "../../../vm/image.ts";
-import type { Progress } from "../ui/progress.ts";
+import { cacheRoot, ensureLabImage, recipeHash } from "../../../../vm/image.ts";
+import type { Progress } from "../../ui/progress.ts";
 import { loadTestcontainers, type DockerClient } from "./testcontainers-runtime.ts";
 
 /** Where the image keeps the lab image's package manifest (the VM reads it from the cache). */

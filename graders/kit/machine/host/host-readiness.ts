@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { execa } from "execa";
-import { compareVersions } from "./bpftrace-info.ts";
+import { compareVersions } from "../capabilities/bpftrace-info.ts";
 
 export const minimumBpftrace = "0.19";
 const capBpf = 39n;

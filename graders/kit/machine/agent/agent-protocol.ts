@@ -1,6 +1,6 @@
 // The frames spoken with bpflab-agent, as specified in vm/guest/PROTOCOL.md: encoding of the
 // host's frames and an incremental decoder for the agent's.
-import type { ExitStatus } from "./lab-machine.ts";
+import type { ExitStatus } from "../lab-machine.ts";
 
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 const HEADER_BYTES = 9;

@@ -6,11 +6,11 @@ import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { cacheRoot } from "../../../vm/image.ts";
-import { requireTools } from "../host/system-tools.ts";
-import type { Progress } from "../ui/progress.ts";
+import { cacheRoot } from "../../../../vm/image.ts";
+import { requireTools } from "../../host/system-tools.ts";
+import type { Progress } from "../../ui/progress.ts";
 
-const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../../../..", import.meta.url));
 const agentSource = join(repoRoot, "vm/guest/agent.c");
 const workloadsDir = join(repoRoot, "fixtures/workloads");
 

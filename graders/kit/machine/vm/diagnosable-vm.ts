@@ -1,11 +1,11 @@
 // The VM backend as it is (its kernel is the lab's, so it takes every exercise), plus what
 // doctor needs: its real capabilities, asked from inside a booted VM, and the accelerator.
-import { chooseAccelerator } from "../../../vm/accel.ts";
-import { ensureLabImage } from "../../../vm/image.ts";
-import type { Exercise } from "../exercise.ts";
-import { silentProgress, type Progress } from "../ui/progress.ts";
-import { diagnoseMachine, featureHints, type BackendDiagnosis, type DiagnosableBackend } from "./backend-diagnosis.ts";
-import { MachineCapabilities } from "./capabilities.ts";
+import { chooseAccelerator } from "../../../../vm/accel.ts";
+import { ensureLabImage } from "../../../../vm/image.ts";
+import type { Exercise } from "../../exercise.ts";
+import { silentProgress, type Progress } from "../../ui/progress.ts";
+import { diagnoseMachine, featureHints, type BackendDiagnosis, type DiagnosableBackend } from "../capabilities/backend-diagnosis.ts";
+import { MachineCapabilities } from "../capabilities/capabilities.ts";
 import { vmBackend } from "./vm-backend.ts";
 
 async function acceleratorHints(accelerator: string): Promise<string[]> {

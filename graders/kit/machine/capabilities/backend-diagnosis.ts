@@ -1,10 +1,10 @@
 // What `bpflab doctor` learns about one backend: usable or not and why, and what its machine
 // can do, asked from inside it.
-import type { Exercise } from "../exercise.ts";
-import type { Progress } from "../ui/progress.ts";
+import type { Exercise } from "../../exercise.ts";
+import type { Progress } from "../../ui/progress.ts";
 import type { CapabilitySummary, MachineCapabilities } from "./capabilities.ts";
-import type { LabMachine, MachineInfo } from "./lab-machine.ts";
-import type { Backend } from "./lab-provider.ts";
+import type { LabMachine, MachineInfo } from "../lab-machine.ts";
+import type { Backend } from "../lab-provider.ts";
 
 export interface ExerciseFit {
   id: string;

@@ -3,14 +3,14 @@
 // host that is itself a lab machine (host-readiness.ts).
 import { spawn } from "node:child_process";
 import { Duplex } from "node:stream";
-import type { Progress } from "../ui/progress.ts";
-import { AgentConnection } from "./agent-client.ts";
-import { agentMachine } from "./agent-machine.ts";
-import { featureHints } from "./backend-diagnosis.ts";
-import { capabilityCheckedBackend, type MachineSource } from "./capability-checked-backend.ts";
+import type { Progress } from "../../ui/progress.ts";
+import { AgentConnection } from "../agent/agent-client.ts";
+import { agentMachine } from "../agent/agent-machine.ts";
+import { featureHints } from "../capabilities/backend-diagnosis.ts";
+import { capabilityCheckedBackend, type MachineSource } from "../capabilities/capability-checked-backend.ts";
 import { checkHostReadiness } from "./host-readiness.ts";
 import { ensureHostTools } from "./host-tools-build.ts";
-import type { LabMachine } from "./lab-machine.ts";
+import type { LabMachine } from "../lab-machine.ts";
 
 const remedy = "run with --backend vm";
 

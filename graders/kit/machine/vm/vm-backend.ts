@@ -1,14 +1,14 @@
 // The lab machine as a qemu VM booted from the lab image: the default backend, and the only
 // one that brings its own kernel (6.12 with BTF, fentry, kprobes and lock tracepoints).
 import { availableParallelism } from "node:os";
-import { chooseAccelerator } from "../../../vm/accel.ts";
-import { ensureLabImage } from "../../../vm/image.ts";
-import { launchVm } from "../../../vm/launch.ts";
-import { requireTools } from "../host/system-tools.ts";
-import type { Progress } from "../ui/progress.ts";
-import { AgentConnection } from "./agent-client.ts";
-import type { LabMachine, MachineInfo } from "./lab-machine.ts";
-import type { Backend } from "./lab-provider.ts";
+import { chooseAccelerator } from "../../../../vm/accel.ts";
+import { ensureLabImage } from "../../../../vm/image.ts";
+import { launchVm } from "../../../../vm/launch.ts";
+import { requireTools } from "../../host/system-tools.ts";
+import type { Progress } from "../../ui/progress.ts";
+import { AgentConnection } from "../agent/agent-client.ts";
+import type { LabMachine, MachineInfo } from "../lab-machine.ts";
+import type { Backend } from "../lab-provider.ts";
 
 const memoryMb = 1536;
 

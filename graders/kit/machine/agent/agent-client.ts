@@ -12,7 +12,7 @@ import {
   type HostFrame,
   type ProcessEnd,
 } from "./agent-protocol.ts";
-import type { ExitStatus, RemoteProcess, SpawnOptions } from "./lab-machine.ts";
+import type { ExitStatus, RemoteProcess, SpawnOptions } from "../lab-machine.ts";
 
 export interface AgentConnectionOptions {
   /** How long to wait for the agent's HELLO. Default 30 s. */

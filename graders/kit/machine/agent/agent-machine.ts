@@ -1,6 +1,6 @@
 // A LabMachine that is a connection to bpflab-agent, plus whatever stops the machine behind it.
 import type { AgentConnection } from "./agent-client.ts";
-import type { LabMachine, MachineInfo, SpawnOptions } from "./lab-machine.ts";
+import type { LabMachine, MachineInfo, SpawnOptions } from "../lab-machine.ts";
 
 export interface AgentMachineOptions {
   /** Rewrites a command before it is sent, e.g. to where the host keeps the workloads. */

@@ -1,11 +1,11 @@
 // A backend whose answer to "can you grade this?" comes from inside its own machine. The
 // machine started to answer is kept and handed to the next boot(), so a check costs no
 // extra start; when the answer is no, it is stopped at once.
-import type { Exercise, Requirement } from "../exercise.ts";
-import { silentProgress, type Progress } from "../ui/progress.ts";
+import type { Exercise, Requirement } from "../../exercise.ts";
+import { silentProgress, type Progress } from "../../ui/progress.ts";
 import { diagnoseMachine, type BackendDiagnosis, type DiagnosableBackend } from "./backend-diagnosis.ts";
 import { MachineCapabilities, type CapabilitySummary } from "./capabilities.ts";
-import type { BackendName, LabMachine, MachineInfo } from "./lab-machine.ts";
+import type { BackendName, LabMachine, MachineInfo } from "../lab-machine.ts";
 
 export interface MachineSource {
   name: BackendName;

@@ -1,5 +1,5 @@
 // Runs one short command in a lab machine and returns what it printed: for checks, not grading.
-import type { ExitStatus, LabMachine } from "./lab-machine.ts";
+import type { ExitStatus, LabMachine } from "../lab-machine.ts";
 
 export interface CommandResult {
   exit: ExitStatus | { kind: "timeout" };
