@@ -40,8 +40,6 @@ export type CheckMeta = z.infer<typeof checkMetaSchema>;
 export interface Check<Plan, Format extends OutputFormat = OutputFormat> {
   name: string;
   points: number;
-  /** Hidden checks count in the instructor's report but are not shown to students. */
-  hidden?: boolean;
   verify(evidence: Evidence<Plan, Format>): Verdict;
 }
 
@@ -81,7 +79,7 @@ function isFormat<Format extends OutputFormat>(
 }
 
 export function task<Plan, Format extends OutputFormat = OutputFormat>(spec: TaskSpec<Plan, Format>): Task {
-  const checks = spec.checks.map((check) => checkMetaSchema.parse({ ...check, verify: undefined }));
+  const checks = spec.checks.map((check) => checkMetaSchema.parse({ name: check.name, points: check.points }));
   return {
     name: spec.name,
     script: spec.script,
