@@ -52,6 +52,13 @@ export interface TaskSpec<Plan, Format extends OutputFormat = OutputFormat> {
   plan(random: Random): Plan;
   args?(plan: Plan): string[];
   workloads(plan: Plan): WorkloadLaunch[];
+  /**
+   * Why a run cannot judge the checks, when the workloads did not bring about what the checks
+   * need (how long threads wait on a lock is up to the scheduler), or undefined when it can.
+   * The kit then runs the task again with a new plan; after three such runs the exercise is
+   * not gradable, never a zero.
+   */
+  inconclusive?(evidence: Pick<Evidence<Plan, Format>, "plan" | "records">): string | undefined;
   checks: Check<Plan, Format>[];
 }
 
@@ -68,6 +75,7 @@ export interface PreparedTask {
   args: string[];
   workloads: WorkloadLaunch[];
   plan: unknown;
+  inconclusive(records: Record<string, string>): string | undefined;
   verify(evidence: Omit<Evidence<unknown>, "plan">): Verdict[];
 }
 
@@ -93,6 +101,7 @@ export function task<Plan, Format extends OutputFormat = OutputFormat>(spec: Tas
         plan,
         args: spec.args?.(plan) ?? [],
         workloads: spec.workloads(plan),
+        inconclusive: (records) => spec.inconclusive?.({ plan, records }),
         verify: ({ output, ...evidence }) => {
           if (!isFormat(output, spec.output)) throw new Error(`task ${spec.name} expects ${spec.output} output`);
           return spec.checks.map((check) => check.verify({ ...evidence, output, plan }));

@@ -14,5 +14,6 @@ proveGrader("lock-contention", [
   { case: "keyed-by-tid", fails: [byAddress] },
   { case: "microseconds", fails: [values] },
   { case: "keeps-start-times", fails: [onlyTheHist] },
+  { case: "start-keyed-by-lock", fails: [values] },
   { case: "flags-swapped", fails: [rwsem] },
 ]);

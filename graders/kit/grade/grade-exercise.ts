@@ -44,6 +44,11 @@ function resultsFor(task: Task, verdicts: readonly Verdict[], fallbackExcerpt: s
   });
 }
 
+/** A task whose workloads, run after run, did not bring about what its checks need. */
+class InconclusiveError extends Error {}
+
+const runsBeforeInconclusive = 3;
+
 async function gradeTask(
   exercise: Exercise,
   task: Task,
@@ -56,24 +61,35 @@ async function gradeTask(
   if (file.kind === "unusable") return { checks: resultsFor(task, [{ ok: false, message: file.message }], []), notes: [] };
   const notes = file.normalized.map((change) => `${task.script}: ${change}`);
 
-  const prepared = task.prepare(seededRandom(options.seed + index));
   const scriptPath = `/run/bpflab/${exercise.id}/${index}-${task.script}`;
   await machine.writeFile(scriptPath, file.text, 0o644);
-  // Listing the probes is a second bpftrace start-up; it overlaps the run's compile and attach,
-  // which saves about two seconds a task under TCG.
-  const [probes, run] = await Promise.all([
-    listScriptProbes(machine, scriptPath),
-    runScript(machine, { scriptPath, args: prepared.args, json: task.output === "json" }, prepared.workloads, options.limits ?? defaultLimits),
-  ]);
-  const rejection = describeRejection(run, task.script);
-  const traced = { run, plan: prepared.plan, args: prepared.args, script: file.text };
-  if (rejection) return { checks: resultsFor(task, [rejection], headOf(run.stderr)), notes, ...traced };
-  const records = Object.fromEntries(run.workloads.map((workload) => [workload.label, workload.stdout]));
-  const output = parseOutput(run.stdout, task.output);
-  const verdicts = prepared.verify({ records, output, probes, run });
-  const ending = describeEnding(run);
-  if (ending) notes.push(`${task.script}: ${ending}`);
-  return { checks: resultsFor(task, verdicts, headOf(run.stdout), ending), notes, ...traced };
+  for (let attempt = 0; ; attempt++) {
+    // The first run's plan depends on the seed alone, so that --seed replays it.
+    const prepared = task.prepare(seededRandom(options.seed + index + attempt * 1_000_003));
+    // Listing the probes is a second bpftrace start-up; it overlaps the run's compile and attach,
+    // which saves about two seconds a task under TCG.
+    const [probes, run] = await Promise.all([
+      listScriptProbes(machine, scriptPath),
+      runScript(machine, { scriptPath, args: prepared.args, json: task.output === "json" }, prepared.workloads, options.limits ?? defaultLimits),
+    ]);
+    const rejection = describeRejection(run, task.script);
+    const traced = { run, plan: prepared.plan, args: prepared.args, script: file.text };
+    if (rejection) return { checks: resultsFor(task, [rejection], headOf(run.stderr)), notes, ...traced };
+    const records = Object.fromEntries(run.workloads.map((workload) => [workload.label, workload.stdout]));
+    const inconclusive = prepared.inconclusive(records);
+    if (inconclusive) {
+      if (attempt + 1 >= runsBeforeInconclusive) {
+        throw new InconclusiveError(`${task.name}: ${inconclusive} (${runsBeforeInconclusive} runs in a row)`);
+      }
+      notes.push(`${task.script}: run ${attempt + 1} could not judge the checks (${inconclusive}); ran it again`);
+      continue;
+    }
+    const output = parseOutput(run.stdout, task.output);
+    const verdicts = prepared.verify({ records, output, probes, run });
+    const ending = describeEnding(run);
+    if (ending) notes.push(`${task.script}: ${ending}`);
+    return { checks: resultsFor(task, verdicts, headOf(run.stdout), ending), notes, ...traced };
+  }
 }
 
 async function gradeOnMachine(
@@ -133,7 +149,8 @@ function notGradable(exercise: Exercise, seed: number, reason: string): Exercise
 
 /**
  * A lab machine that dies under a submission (panic, hang, lost channel) is replaced and the
- * exercise graded once more; a second loss makes the exercise not gradable, never a zero.
+ * exercise graded once more; a second loss makes the exercise not gradable, never a zero. So
+ * does a task whose workloads never brought about what its checks need.
  */
 export async function gradeExercise(
   exercise: Exercise,
@@ -148,6 +165,7 @@ export async function gradeExercise(
     try {
       return await gradeOnMachine(exercise, submissionRoot, offer.machine, options);
     } catch (error) {
+      if (error instanceof InconclusiveError) return notGradable(exercise, options.seed, error.message);
       if (!(error instanceof MachineLostError) && !offer.machine.failure) throw error;
       await provider.discard(offer.machine);
       lastLoss = offer.machine.failure ?? (error instanceof Error ? error.message : String(error));
