@@ -148,6 +148,17 @@ function notGradable(exercise: Exercise, seed: number, reason: string): Exercise
 }
 
 /**
+ * A bug in bpflab (or in a grader) must not read as the student's failure nor end the class's
+ * grading: the exercise is not gradable, the reason says whose fault it is, and the stack goes
+ * to stderr for whoever maintains the grader.
+ */
+function internalError(exercise: Exercise, seed: number, error: unknown): ExerciseResult {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`bpflab: internal error while grading ${exercise.id} (seed ${seed}): ${error instanceof Error ? error.stack : message}\n`);
+  return notGradable(exercise, seed, `bpflab itself failed while grading (not your script's fault; please report it with seed ${seed}): ${message.split("\n")[0]}`);
+}
+
+/**
  * A lab machine that dies under a submission (panic, hang, lost channel) is replaced and the
  * exercise graded once more; a second loss makes the exercise not gradable, never a zero. So
  * does a task whose workloads never brought about what its checks need.
@@ -166,7 +177,7 @@ export async function gradeExercise(
       return await gradeOnMachine(exercise, submissionRoot, offer.machine, options);
     } catch (error) {
       if (error instanceof InconclusiveError) return notGradable(exercise, options.seed, error.message);
-      if (!(error instanceof MachineLostError) && !offer.machine.failure) throw error;
+      if (!(error instanceof MachineLostError) && !offer.machine.failure) return internalError(exercise, options.seed, error);
       await provider.discard(offer.machine);
       lastLoss = offer.machine.failure ?? (error instanceof Error ? error.message : String(error));
     }
