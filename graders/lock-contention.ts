@@ -21,8 +21,7 @@ import { exercise, fail, pass, task, type Evidence, type Verdict } from "./kit/e
 import { histTotal, type HistBucket } from "./kit/bpftrace/aggregates.ts";
 import { lastJsonMap, type JsonHistEvent, type JsonMapEntry } from "./kit/bpftrace/json-output.ts";
 import { histBucketLabel, histLines, jsonMapPrints, jsonOutputExcerpt } from "./kit/evidence/json-excerpt.ts";
-import { plural, someLines } from "./kit/evidence/lines.ts";
-import type { BpftraceOutput } from "./kit/evidence/output.ts";
+import { plural } from "./kit/evidence/lines.ts";
 import { attachesTo, type ScriptProbe } from "./kit/evidence/probes.ts";
 import type { Random } from "./kit/run/random.ts";
 import { contenderPlan, type ContenderPlan } from "../fixtures/workloads/plans.ts";
@@ -147,12 +146,14 @@ function tracesContention(probes: readonly ScriptProbe[]): boolean {
   return attachesTo(probes, ["tracepoint"], "lock:contention_begin") && attachesTo(probes, ["tracepoint"], "lock:contention_end");
 }
 
-function excerptOf(output: BpftraceOutput): string[] {
-  return output.format === "json" ? jsonOutputExcerpt(output.json) : someLines(output.lines);
+type JsonOutput = Evidence<Plan, "json">["output"];
+
+function excerptOf(output: JsonOutput): string[] {
+  return jsonOutputExcerpt(output.json);
 }
 
-function longBlockTimes(output: BpftraceOutput): JsonHistEvent | undefined {
-  return output.format === "json" ? lastJsonMap(output.json.events, "hist", histName) : undefined;
+function longBlockTimes(output: JsonOutput): JsonHistEvent | undefined {
+  return lastJsonMap(output.json.events, "hist", histName);
 }
 
 /** Judges @long_block_times' filled entries, or says why there is nothing to judge. */
@@ -166,7 +167,7 @@ function withLongBlockTimes(
   const blocks = longBlocks(records, plan.thresholdUs);
   if (!blocks) return fail("this could not be checked: no block outlasted $1 in this run.");
   if (hist && filled.length > 0) return judge(hist, filled, blocks);
-  const notHist = output.format === "json" ? jsonMapPrints(output.json).find((map) => map.name === histName) : undefined;
+  const notHist = jsonMapPrints(output.json).find((map) => map.name === histName);
   if (notHist) {
     return fail(
       `${histName} is printed as a ${notHist.type === "stats" ? "stats map" : "map of plain values"}, not as a histogram: store every long block with hist(), e.g. ${histName}[${key}] = hist($lock_duration).`,
@@ -255,7 +256,7 @@ const belowThreshold = task<Plan, "json">({
       verify: (evidence) =>
         withLongBlockTimes(evidence, () => {
           const { output } = evidence;
-          const others = output.format === "json" ? jsonMapPrints(output.json).filter((map) => map.name !== histName) : [];
+          const others = jsonMapPrints(output.json).filter((map) => map.name !== histName);
           if (others.length === 0 && output.lines.length === 0) return pass;
           const what = [
             ...(others.length > 0 ? [`the map${others.length === 1 ? "" : "s"} ${[...new Set(others.map((map) => map.name))].join(", ")}`] : []),
