@@ -2,7 +2,7 @@
 // recipe, the guest side and the workload sources, so changing any of them rebuilds it.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, utimes } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,11 +73,30 @@ function imageAt(dir: string, manifest: string): LabImage {
   };
 }
 
+/** Two checkouts of different versions (a student's and a fresh clone) do not rebuild in turn. */
+const imagesKept = 2;
+
+/**
+ * Every recipe change builds a new image of about 700 MB: only the `keep` most recently used
+ * (their folder's mtime, touched on every use) stay in the cache. Builds under way are left be.
+ */
+export async function pruneImages(root: string, keep: number): Promise<string[]> {
+  const names = (await readdir(root).catch(() => [])).filter((name) => /^image-[0-9a-f]+$/.test(name));
+  const used = await Promise.all(names.map(async (name) => ({ name, mtimeMs: (await stat(join(root, name))).mtimeMs })));
+  const stale = used.sort((a, b) => b.mtimeMs - a.mtimeMs).slice(keep).map((image) => join(root, image.name));
+  await Promise.all(stale.map((dir) => rm(dir, { recursive: true, force: true })));
+  return stale;
+}
+
 /** Returns the cached image for the current recipe, building it first if needed. */
 export async function ensureLabImage(progress: Progress): Promise<LabImage> {
   const dir = join(cacheRoot(), `image-${await recipeHash()}`);
   const manifest = join(dir, "packages.tsv");
-  if (existsSync(manifest)) return imageAt(dir, await readFile(manifest, "utf8"));
+  if (existsSync(manifest)) {
+    const now = new Date();
+    await utimes(dir, now, now).catch(() => undefined);
+    return imageAt(dir, await readFile(manifest, "utf8"));
+  }
 
   await requireTools(imageBuildTools, progress);
   await mkdir(cacheRoot(), { recursive: true });
@@ -99,5 +118,6 @@ export async function ensureLabImage(progress: Progress): Promise<LabImage> {
   }
   await rename(staging, dir).catch(async () => rm(staging, { recursive: true, force: true }));
   progress.done(`lab image built in ${((Date.now() - started) / 1000).toFixed(0)} s (${dir})`);
+  await pruneImages(cacheRoot(), imagesKept);
   return imageAt(dir, await readFile(manifest, "utf8"));
 }

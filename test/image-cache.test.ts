@@ -1,0 +1,34 @@
+// The image cache keeps the most recently used lab images and drops the rest: each recipe
+// change builds a new one of about 700 MB.
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, test } from "vitest";
+import { pruneImages } from "../vm/image.ts";
+
+let root = "";
+afterEach(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+test("keeps the two most recently used images, and leaves builds under way and other caches alone", async () => {
+  root = await mkdtemp(join(tmpdir(), "bpflab-cache-"));
+  const ages: Record<string, number> = { "image-aaaa": 50, "image-bbbb": 10, "image-cccc": 30, "image-dddd": 1 };
+  for (const [name, hoursAgo] of Object.entries(ages)) {
+    await mkdir(join(root, name));
+    await writeFile(join(root, name, "packages.tsv"), "bpftrace\t0.23.2\n");
+    const when = new Date(Date.now() - hoursAgo * 3_600_000);
+    await utimes(join(root, name), when, when);
+  }
+  await mkdir(join(root, "image-eeee.building-123"));
+  await mkdir(join(root, "host-tools-ffff"));
+
+  const removed = await pruneImages(root, 2);
+  expect(removed.map((dir) => dir.slice(root.length + 1)).sort()).toEqual(["image-aaaa", "image-cccc"]);
+  expect((await readdir(root)).sort()).toEqual(["host-tools-ffff", "image-bbbb", "image-dddd", "image-eeee.building-123"]);
+});
+
+test("a cache folder that does not exist yet prunes nothing", async () => {
+  root = "";
+  expect(await pruneImages(join(tmpdir(), "bpflab-no-such-cache"), 2)).toEqual([]);
+});
