@@ -17,6 +17,7 @@ import {
   writerPlan,
 } from "../fixtures/workloads/plans.ts";
 import {
+  MissingRecordsError,
   parseRecords,
   RecordError,
   recordsOf,
@@ -66,12 +67,13 @@ async function run<W extends WorkloadName>(
   if (pid === undefined) throw new Error(`${workload} did not start`);
 
   let pending = Buffer.alloc(0);
+  let seen = 0;
   child.stdout.on("data", (chunk: Buffer) => {
     pending = Buffer.concat([pending, chunk]);
     for (let nl = pending.indexOf(10); nl >= 0; nl = pending.indexOf(10)) {
       const line = pending.subarray(0, nl + 1).toString("utf8");
       pending = pending.subarray(nl + 1);
-      const [record] = parseRecords(line, workload);
+      const [record] = parseRecords(line, workload, seen++);
       if (record !== undefined) watch?.(record, pid);
     }
   });
@@ -410,6 +412,14 @@ describe("records and plans", () => {
   it("accepts every workload's own schema in the shared one", () => {
     expect(Object.keys(workloadRecords).sort()).toEqual([...workloadNames].sort());
     expect(parseRecords('{"op":"done","elapsed_ns":5}')).toEqual([{ op: "done", elapsed_ns: 5 }]);
+  });
+
+  it("says when records are missing from the middle or the start, by their seq numbers", () => {
+    const whole = '{"op":"pause","seq":0,"us":1}\n{"op":"done","seq":1,"elapsed_ns":5}\n';
+    expect(parseRecords(whole, "unlinker")).toEqual([{ op: "pause", us: 1 }, { op: "done", elapsed_ns: 5 }]);
+    expect(() => parseRecords('{"op":"pause","seq":0,"us":1}\n{"op":"done","seq":2,"elapsed_ns":5}\n', "unlinker")).toThrow(MissingRecordsError);
+    expect(() => parseRecords('{"op":"done","seq":1,"elapsed_ns":5}\n', "unlinker")).toThrow(/line 1: record number 1 comes where record 0 belongs/);
+    expect(parseRecords('{"op":"done","seq":1,"elapsed_ns":5}\n', "unlinker", 1)).toEqual([{ op: "done", elapsed_ns: 5 }]);
   });
 
   it("requireDone reports the workload's error", () => {

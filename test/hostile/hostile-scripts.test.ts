@@ -13,6 +13,7 @@ import { defaultLimits } from "../../graders/kit/run/script-run.ts";
 import { sharedLabProvider } from "../../graders/kit/session.ts";
 import { silentProgress } from "../../graders/kit/ui/progress.ts";
 import { grade } from "../support/prove-grader.ts";
+import { unlinkerPlan } from "../../fixtures/workloads/plans.ts";
 
 const hostile = fileURLToPath(new URL("../../fixtures/hostile", import.meta.url));
 const vfsUnlinkChecks = 5;
@@ -88,6 +89,50 @@ describe("scripts that misbehave while running", () => {
     });
     expect(result.gradable).toBe(true);
     expect(result.score).toBe(result.max);
+  });
+});
+
+describe("a script that reads the workload's record while it runs", () => {
+  // The workload's stdout is a pipe to the grader; root can open it through /proc and read
+  // records before the grader does. The workload numbers its records, so that shows. A slow
+  // workload keeps the pipe open while bpftrace's cat() runs.
+  const slowUnlinker = exercise({
+    id: "vfs-unlink",
+    title: "vfs-unlink against a slow unlinker",
+    requires: [],
+    tasks: [
+      task<null, "text">({
+        name: "vfs-unlink.bt",
+        script: "vfs-unlink.bt",
+        output: "text",
+        plan: () => null,
+        workloads: () => [
+          {
+            program: "unlinker",
+            plan: unlinkerPlan({
+              comm: "slow-unlinker",
+              steps: Array.from({ length: 8 }, (_, index) => [
+                { op: "unlink" as const, dir: "/tmp/slow", name: `f${index}` },
+                { op: "pause" as const, us: 300_000 },
+              ]).flat(),
+            }),
+          },
+        ],
+        checks: [{ name: "judged only when the record is whole", points: 1, verify: () => pass }],
+      }),
+    ],
+  });
+
+  test("fails its checks, saying the record reached the grader incomplete", async () => {
+    const result = await gradeExercise(slowUnlinker, join(hostile, "reads-records"), sharedLabProvider("vm", silentProgress), { seed: 9 });
+    expect(result.gradable, result.reason).toBe(true);
+    expect(result.score).toBe(0);
+    expect(messages(result)[0]).toMatch(/^the workload unlinker's record of what it did reached the grader incomplete \(.*\): something read its standard output/);
+  });
+
+  test("the same workload with the reference script is whole, and graded", async () => {
+    const result = await gradeExercise(slowUnlinker, fileURLToPath(new URL("../../solutions", import.meta.url)), sharedLabProvider("vm", silentProgress), { seed: 9 });
+    expect(result.score, messages(result).join("; ")).toBe(1);
   });
 });
 

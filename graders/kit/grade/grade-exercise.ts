@@ -11,6 +11,7 @@ import { MachineLostError, runScript, type RunLimits, defaultLimits, type Script
 import type { CheckResult, ExerciseResult, ReviewAnswer } from "./results.ts";
 import { scored } from "./results.ts";
 import { readSubmissionFile } from "./submission-files.ts";
+import { workloadProblem } from "./workload-integrity.ts";
 import type { TranscriptWriter } from "./transcript.ts";
 
 export interface GradeOptions {
@@ -44,8 +45,8 @@ function resultsFor(task: Task, verdicts: readonly Verdict[], fallbackExcerpt: s
   });
 }
 
-/** A task whose workloads, run after run, did not bring about what its checks need. */
-class InconclusiveError extends Error {}
+/** A task that cannot be judged: its workloads failed, or never brought about what its checks need. */
+class NotGradableError extends Error {}
 
 const runsBeforeInconclusive = 3;
 
@@ -75,11 +76,14 @@ async function gradeTask(
     const rejection = describeRejection(run, task.script);
     const traced = { run, plan: prepared.plan, args: prepared.args, script: file.text };
     if (rejection) return { checks: resultsFor(task, [rejection], headOf(run.stderr)), notes, ...traced };
+    const problem = run.workloads.map(workloadProblem).find((found) => found !== undefined);
+    if (problem?.blame === "machine") throw new NotGradableError(`${task.name}: ${problem.message}`);
+    if (problem) return { checks: resultsFor(task, [{ ok: false, message: problem.message }], headOf(run.stdout)), notes, ...traced };
     const records = Object.fromEntries(run.workloads.map((workload) => [workload.label, workload.stdout]));
     const inconclusive = prepared.inconclusive(records);
     if (inconclusive) {
       if (attempt + 1 >= runsBeforeInconclusive) {
-        throw new InconclusiveError(`${task.name}: ${inconclusive} (${runsBeforeInconclusive} runs in a row)`);
+        throw new NotGradableError(`${task.name}: ${inconclusive} (${runsBeforeInconclusive} runs in a row)`);
       }
       notes.push(`${task.script}: run ${attempt + 1} could not judge the checks (${inconclusive}); ran it again`);
       continue;
@@ -161,7 +165,7 @@ function internalError(exercise: Exercise, seed: number, error: unknown): Exerci
 /**
  * A lab machine that dies under a submission (panic, hang, lost channel) is replaced and the
  * exercise graded once more; a second loss makes the exercise not gradable, never a zero. So
- * does a task whose workloads never brought about what its checks need.
+ * does a task whose workloads failed, or never brought about what its checks need.
  */
 export async function gradeExercise(
   exercise: Exercise,
@@ -176,7 +180,7 @@ export async function gradeExercise(
     try {
       return await gradeOnMachine(exercise, submissionRoot, offer.machine, options);
     } catch (error) {
-      if (error instanceof InconclusiveError) return notGradable(exercise, options.seed, error.message);
+      if (error instanceof NotGradableError) return notGradable(exercise, options.seed, error.message);
       if (!(error instanceof MachineLostError) && !offer.machine.failure) return internalError(exercise, options.seed, error);
       await provider.discard(offer.machine);
       lastLoss = offer.machine.failure ?? (error instanceof Error ? error.message : String(error));
