@@ -2,7 +2,7 @@
 // kprobe (casting argN to the type the kernel passes there), and a kretprobe's return value.
 import { exercise, fail, pass, task, type Verdict } from "./kit/exercise.ts";
 import { countInOrder, integerLines } from "./kit/evidence/integer-lines.ts";
-import { fieldsOf, plural, someLines } from "./kit/evidence/lines.ts";
+import { commLines, plural, someLines } from "./kit/evidence/lines.ts";
 import type { ScriptProbe } from "./kit/evidence/probes.ts";
 import type { Random } from "./kit/run/random.ts";
 import { unlinkerPlan, writerPlan } from "../fixtures/workloads/plans.ts";
@@ -34,11 +34,7 @@ interface PrintedUnlink {
 
 /** Lines read as "<comm> <file>"; the file name is the last field. */
 function printedUnlinks(lines: readonly string[]): PrintedUnlink[] {
-  return lines.flatMap((line) => {
-    const fields = fieldsOf(line);
-    const [comm, name] = [fields[0], fields.at(-1)];
-    return fields.length >= 2 && comm !== undefined && name !== undefined ? [{ comm, name, line }] : [];
-  });
+  return commLines(lines).map(({ comm, last, line }) => ({ comm, name: last, line }));
 }
 
 function unlinkedNames(records: Record<string, string>): string[] {

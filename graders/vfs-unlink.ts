@@ -1,7 +1,7 @@
 // Lab "kfunc probes", exercise 1: for every unlinked file, print the command, the parent
 // directory and the file name, from a kfunc (fentry) probe on vfs_unlink.
 import { exercise, fail, pass, task } from "./kit/exercise.ts";
-import { fieldsOf, plural, someLines } from "./kit/evidence/lines.ts";
+import { commLines, fieldsOf, plural, someLines } from "./kit/evidence/lines.ts";
 import { attachesTo } from "./kit/evidence/probes.ts";
 import { unlinkerPlan } from "../fixtures/workloads/plans.ts";
 import { parseRecords, recordsOf } from "../fixtures/workloads/records.ts";
@@ -27,12 +27,9 @@ interface Printed {
 
 /** Lines read as "<comm> [<parent>] <file>", so that the starter's two fields still count. */
 function printedLines(lines: readonly string[]): Printed[] {
-  return lines.flatMap((line) => {
-    const fields = fieldsOf(line);
-    const [comm, name] = [fields[0], fields.at(-1)];
-    if (fields.length < 2 || comm === undefined || name === undefined) return [];
-    return [fields.length === 3 ? { comm, parent: fields[1], name, line } : { comm, name, line }];
-  });
+  return commLines(lines).map(({ comm, middle, last, line }) =>
+    middle.length === 1 ? { comm, parent: middle[0], name: last, line } : { comm, name: last, line },
+  );
 }
 
 function unlinked(records: Record<string, string>): Unlink[] {
