@@ -2,13 +2,14 @@
 // like the lab's menu program: raw bpftrace output, the workload started once probes attach.
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { attachedMarker } from "../run/attach-marker.ts";
 import { demoWorkloads } from "../run/demo-workloads.ts";
 import { newSeed, seededRandom } from "../run/random.ts";
 import { defaultLimits, runScript } from "../run/script-run.ts";
 import { sharedLabProvider, type BackendChoice } from "../session.ts";
 import { terminalProgress } from "../ui/progress.ts";
 
-const attachedMarkerLine = /^__BPFTRACE_NOTIFY_PROBES_ATTACHED\n/m;
+const attachedMarkerLine = new RegExp(`^${attachedMarker}\\n`, "m");
 
 export interface RunCommandOptions {
   workload?: string;

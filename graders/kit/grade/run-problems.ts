@@ -35,6 +35,13 @@ export function describeRejection(run: ScriptRun, script: string): Verdict | und
         excerpt: stderrExcerpt(run),
       };
     }
+    case "output-cap":
+      if (run.attachMs !== undefined) return undefined;
+      return {
+        ok: false,
+        message: `bpftrace printed ${run.stdoutBytes} bytes before the probes of ${script} were attached, over the output limit, and was stopped; print only what the task asks.`,
+        excerpt: run.stdout.split("\n").slice(0, 5),
+      };
     case "attach-timeout":
       return {
         ok: false,

@@ -2,10 +2,9 @@
 // bpftrace's own runtime tests do it: workloads start only once bpftrace says every probe is
 // attached, and a script that misbehaves is bounded by time and output caps.
 import type { ExitStatus, LabMachine, RemoteProcess } from "../machine/lab-machine.ts";
+import { AttachMarkerScanner, attachedMarker } from "./attach-marker.ts";
 import { collectOutput } from "./collect-output.ts";
 import { sleep, within } from "./timing.ts";
-
-const attachedMarker = "__BPFTRACE_NOTIFY_PROBES_ATTACHED";
 
 export interface ScriptInvocation {
   /** Path of the script inside the lab machine. */
@@ -80,10 +79,9 @@ function lostIfLost(machine: LabMachine, exit: ExitStatus): void {
 
 function watchForMarker(process: RemoteProcess): Promise<void> {
   return new Promise((resolve) => {
-    let seen = "";
+    const scanner = new AttachMarkerScanner();
     process.onStdout((chunk) => {
-      seen = (seen + Buffer.from(chunk).toString("utf8")).slice(-4096);
-      if (seen.includes(attachedMarker)) resolve();
+      if (scanner.feed(Buffer.from(chunk).toString("latin1"))) resolve();
     });
   });
 }
@@ -158,7 +156,8 @@ export async function runScript(
     ending = "attach-timeout";
     bpftrace.signal("SIGKILL");
   } else if (firstEvent === "exited") {
-    ending = "rejected";
+    // Our own kill for printing too much, before the probes attached, is not bpftrace refusing the script.
+    ending ??= "rejected";
   } else {
     const results = await Promise.all(
       workloads.map(async (launch) => {
