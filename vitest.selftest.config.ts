@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/support/lab-image-setup.ts"],
     pool: "forks",
     maxWorkers: 1,
     isolate: false,

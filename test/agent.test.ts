@@ -182,7 +182,7 @@ describe("bpflab-agent over --stdio", () => {
 
   it("streams stdout and stderr in order, and the exit comes after all output", async () => {
     const { connection } = await startAgent();
-    const result = await run(connection, ["sh", "-c", "echo a; sleep 0.1; echo b >&2; sleep 0.1; echo c; exit 3"]);
+    const result = await run(connection, ["sh", "-c", "echo a; sleep 0.5; echo b >&2; sleep 0.5; echo c; exit 3"]);
     expect(result.events).toEqual(["out:a\n", "err:b\n", "out:c\n"]);
     expect(result.status).toEqual({ kind: "exited", code: 3 });
   });
@@ -361,16 +361,16 @@ describe("bpflab-agent over --stdio", () => {
     expect(result.status).toEqual({ kind: "exited", code: 0 });
     expect(result.stdout).toBe("started\n");
     expect(elapsed).toBeGreaterThanOrEqual(1_900);
-    expect(elapsed).toBeLessThan(3_500);
+    expect(elapsed).toBeLessThan(5_000);
   });
 
   it("runs processes concurrently", async () => {
     const { connection } = await startAgent();
-    const script = 'for i in 1 2 3; do echo "$0-$i"; sleep 0.1; done; exit "$0"';
+    const script = 'for i in 1 2 3; do echo "$0-$i"; sleep 0.5; done; exit "$0"';
     const started = Date.now();
     const results = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((n) => run(connection, ["sh", "-c", script, String(n)])));
-    // Sequentially they would take 8 x 0.3 s.
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Sequentially they would take 8 x 1.5 s.
+    expect(Date.now() - started).toBeLessThan(6_000);
     results.forEach((result, index) => {
       const n = index + 1;
       expect(result.stdout).toBe(`${n}-1\n${n}-2\n${n}-3\n`);
@@ -379,8 +379,8 @@ describe("bpflab-agent over --stdio", () => {
   });
 
   it("stays healthy while idle: heartbeats keep coming", async () => {
-    const { connection } = await startAgent({ heartbeatTimeoutMs: 1_500 });
-    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    const { connection } = await startAgent({ heartbeatTimeoutMs: 3_000 });
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
     expect(connection.failure).toBeUndefined();
     expect((await run(connection, ["echo", "ok"])).stdout).toBe("ok\n");
   });
@@ -427,14 +427,14 @@ describe("bpflab-agent over --stdio", () => {
   });
 
   it("when the agent dies: running processes are lost, requests fail, failure is set", async () => {
-    const { child, connection } = await startAgent({ heartbeatTimeoutMs: 1_000 });
+    const { child, connection } = await startAgent({ heartbeatTimeoutMs: 5_000 });
     const sleeper = await spawnCollecting(connection, ["sleep", "100"]);
     const failures: string[] = [];
     connection.onFailure((reason) => failures.push(reason));
     const killedAt = Date.now();
     child.kill("SIGKILL");
     const status = await sleeper.process.exit;
-    expect(Date.now() - killedAt).toBeLessThan(1_000);
+    expect(Date.now() - killedAt).toBeLessThan(2_000);
     expect(status.kind).toBe("lost");
     expect(connection.failure).toMatch(/agent closed the connection|connection to the lab machine's agent/);
     expect(failures).toEqual([connection.failure]);

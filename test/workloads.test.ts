@@ -146,7 +146,7 @@ describe("unlinker", () => {
     const plan = unlinkerPlan({
       comm,
       steps: [
-        { op: "pause", us: 100_000 },
+        { op: "pause", us: 500_000 },
         ...names.map((name) => ({ op: "unlink" as const, dir, name })),
       ],
     });

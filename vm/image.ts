@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat, utimes } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, relative } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { requireTools, type SystemTool } from "../graders/kit/host/system-tools.ts";
@@ -105,11 +106,11 @@ export async function ensureLabImage(progress: Progress): Promise<LabImage> {
   const started = Date.now();
   progress.step("building the lab image (first use only, about a minute)");
   const build = execa(buildScript, [staging], { all: true, reject: false, buffer: { all: true } });
-  build.all?.on("data", (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n")) {
+  if (build.all) {
+    createInterface({ input: build.all }).on("line", (line) => {
       if (line.startsWith("==> ")) progress.step(`building the lab image: ${line.slice(4)}`);
-    }
-  });
+    });
+  }
   const result = await build;
   if (result.exitCode !== 0) {
     await rm(staging, { recursive: true, force: true });

@@ -2,14 +2,12 @@
 // like the lab's menu program: raw bpftrace output, the workload started once probes attach.
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { attachedMarker } from "../run/attach-marker.ts";
+import { AttachMarkerFilter } from "../run/attach-marker.ts";
 import { demoWorkloads } from "../run/demo-workloads.ts";
 import { newSeed, seededRandom } from "../run/random.ts";
 import { defaultLimits, runScript } from "../run/script-run.ts";
 import { sharedLabProvider, type BackendChoice } from "../session.ts";
 import { terminalProgress } from "../ui/progress.ts";
-
-const attachedMarkerLine = new RegExp(`^${attachedMarker}\\n`, "m");
 
 export interface RunCommandOptions {
   workload?: string;
@@ -40,13 +38,14 @@ export async function runCommand(script: string, args: string[], options: RunCom
     await machine.writeFile(remote, text);
     if (demo) process.stderr.write(`bpflab: workload ${options.workload} ${demo.describe}, once the probes are attached\n`);
     process.stderr.write(`bpflab: bpftrace stops ${options.duration} s after that (SIGINT), so END and maps print\n`);
+    const stdout = new AttachMarkerFilter();
     const run = await runScript(
       machine,
       { scriptPath: remote, args, json: options.json ?? false },
       demo?.launches(seededRandom(newSeed())) ?? [],
       { ...defaultLimits, settleMs: options.duration * 1000 },
       {
-        stdout: (chunk) => process.stdout.write(Buffer.from(chunk).toString("utf8").replace(attachedMarkerLine, "")),
+        stdout: (chunk) => process.stdout.write(stdout.push(chunk)),
         stderr: (chunk) => process.stderr.write(chunk),
         workloadEnded: (result) =>
           process.stderr.write(
@@ -58,6 +57,7 @@ export async function runCommand(script: string, args: string[], options: RunCom
           ),
       },
     );
+    process.stdout.write(stdout.flush());
     process.stderr.write(`bpflab: bpftrace ${run.ending.replaceAll("-", " ")} (${JSON.stringify(run.exit)})\n`);
   } catch (error) {
     process.stderr.write(`bpflab: ${error instanceof Error ? error.message : String(error)}\n`);

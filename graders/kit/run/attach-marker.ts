@@ -19,3 +19,26 @@ export class AttachMarkerScanner {
     return this.seen;
   }
 }
+
+/**
+ * For showing bpftrace's output live: passes it through byte for byte with the marker line taken
+ * out. Output is held back only until the marker line is complete, which is at most a line or two.
+ */
+export class AttachMarkerFilter {
+  private held = Buffer.alloc(0);
+  private passing = false;
+
+  push(chunk: Uint8Array): Uint8Array {
+    if (this.passing) return chunk;
+    this.held = Buffer.concat([this.held, chunk]);
+    const at = this.held.indexOf(`${attachedMarker}\n`);
+    if (at < 0) return new Uint8Array();
+    this.passing = true;
+    return Buffer.concat([this.held.subarray(0, at), this.held.subarray(at + attachedMarker.length + 1)]);
+  }
+
+  /** What is still held when the output ends without the marker (bpftrace never attached). */
+  flush(): Uint8Array {
+    return this.passing ? new Uint8Array() : this.held;
+  }
+}
