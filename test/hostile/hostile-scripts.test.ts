@@ -173,7 +173,7 @@ describe("a submission that kills the lab machine", () => {
       expect(crashed.reason).toMatch(/failed twice/);
       expect(crashed.reason, crashed.reason).toMatch(/stopped|panic|answering/i);
       // Two boots and two crashes: seconds each, not the minutes a hang would take.
-      expect(Date.now() - started).toBeLessThan(150_000);
+      expect(Date.now() - started).toBeLessThan(90_000);
 
       const next = await gradeExercise(await loadExercise("vfs-unlink"), solutions, provider, { seed: 2 });
       expect(next.gradable).toBe(true);
@@ -181,5 +181,5 @@ describe("a submission that kills the lab machine", () => {
     } finally {
       await provider.close();
     }
-  });
+  }, 300_000);
 });
