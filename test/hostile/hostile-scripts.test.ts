@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { loadExercise } from "../../graders/kit/catalog.ts";
-import { exercise, pass, task } from "../../graders/kit/exercise.ts";
+import { pass } from "../../graders/kit/exercise.ts";
 import { gradeExercise } from "../../graders/kit/grade/grade-exercise.ts";
 import type { ExerciseResult } from "../../graders/kit/grade/results.ts";
 import { LabProvider } from "../../graders/kit/machine/lab-provider.ts";
@@ -13,6 +13,7 @@ import { defaultLimits } from "../../graders/kit/run/script-run.ts";
 import { sharedLabProvider } from "../../graders/kit/session.ts";
 import { silentProgress } from "../../graders/kit/ui/progress.ts";
 import { grade } from "../support/prove-grader.ts";
+import { vfsUnlinkVariant } from "../support/vfs-unlink-variant.ts";
 import { unlinkerPlan } from "../../fixtures/workloads/plans.ts";
 
 const hostile = fileURLToPath(new URL("../../fixtures/hostile", import.meta.url));
@@ -97,31 +98,22 @@ describe("a script that reads the workload's record while it runs", () => {
   // The workload's stdout is a pipe to the grader; root can open it through /proc and read
   // records before the grader does. The workload numbers its records, so that shows. A slow
   // workload keeps the pipe open while bpftrace's cat() runs.
-  const slowUnlinker = exercise({
-    id: "vfs-unlink",
-    title: "vfs-unlink against a slow unlinker",
-    requires: [],
-    tasks: [
-      task<null, "text">({
-        name: "vfs-unlink.bt",
-        script: "vfs-unlink.bt",
-        output: "text",
-        plan: () => null,
-        workloads: () => [
-          {
-            program: "unlinker",
-            plan: unlinkerPlan({
-              comm: "slow-unlinker",
-              steps: Array.from({ length: 8 }, (_, index) => [
-                { op: "unlink" as const, dir: "/tmp/slow", name: `f${index}` },
-                { op: "pause" as const, us: 300_000 },
-              ]).flat(),
-            }),
-          },
-        ],
-        checks: [{ name: "judged only when the record is whole", points: 1, verify: () => pass }],
-      }),
+  const slowUnlinker = vfsUnlinkVariant<null>("vfs-unlink against a slow unlinker", {
+    name: "vfs-unlink.bt",
+    plan: () => null,
+    workloads: () => [
+      {
+        program: "unlinker",
+        plan: unlinkerPlan({
+          comm: "slow-unlinker",
+          steps: Array.from({ length: 8 }, (_, index) => [
+            { op: "unlink" as const, dir: "/tmp/slow", name: `f${index}` },
+            { op: "pause" as const, us: 300_000 },
+          ]).flat(),
+        }),
+      },
     ],
+    checks: [{ name: "judged only when the record is whole", points: 1, verify: () => pass }],
   });
 
   test("fails its checks, saying the record reached the grader incomplete", async () => {
@@ -146,20 +138,11 @@ describe("files a student's editor may produce", () => {
 
 describe("a submission that kills the lab machine", () => {
   // The workload is a shell reading its plan on stdin: it crashes the guest kernel.
-  const panics = exercise({
-    id: "panics-the-kernel",
-    title: "Crashes the lab machine on purpose",
-    requires: [],
-    tasks: [
-      task<null>({
-        name: "panic",
-        script: "vfs-unlink.bt",
-        output: "text",
-        plan: () => null,
-        workloads: () => [{ program: "sh", plan: "echo 1 > /proc/sys/kernel/sysrq; echo c > /proc/sysrq-trigger\n" }],
-        checks: [{ name: "never reached: the machine is gone", points: 1, verify: () => pass }],
-      }),
-    ],
+  const panics = vfsUnlinkVariant<null>("Crashes the lab machine on purpose", {
+    name: "panic",
+    plan: () => null,
+    workloads: () => [{ program: "sh", plan: "echo 1 > /proc/sys/kernel/sysrq; echo c > /proc/sysrq-trigger\n" }],
+    checks: [{ name: "never reached: the machine is gone", points: 1, verify: () => pass }],
   });
 
   test("is detected within seconds, retried once, reported not gradable, and the next exercise is still graded", async () => {
@@ -167,7 +150,7 @@ describe("a submission that kills the lab machine", () => {
     const solutions = fileURLToPath(new URL("../../solutions", import.meta.url));
     try {
       const started = Date.now();
-      const crashed = await gradeExercise({ ...panics, id: "vfs-unlink" }, solutions, provider, { seed: 1 });
+      const crashed = await gradeExercise(panics, solutions, provider, { seed: 1 });
       expect(crashed.gradable).toBe(false);
       expect(crashed.score).toBe(0);
       expect(crashed.reason).toMatch(/failed twice/);

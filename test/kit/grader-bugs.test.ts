@@ -2,35 +2,26 @@
 // a stack trace or a zero: the exercise is not gradable, and the reason says whose fault it is.
 import { fileURLToPath } from "node:url";
 import { expect, test, vi } from "vitest";
-import { exercise, task } from "../../graders/kit/exercise.ts";
 import { gradeExercise } from "../../graders/kit/grade/grade-exercise.ts";
 import { sharedLabProvider } from "../../graders/kit/session.ts";
 import { silentProgress } from "../../graders/kit/ui/progress.ts";
+import { vfsUnlinkVariant } from "../support/vfs-unlink-variant.ts";
 
 const solutions = fileURLToPath(new URL("../../solutions", import.meta.url));
 
 test("a check that throws makes the exercise not gradable, blaming bpflab, with the stack on stderr only", async () => {
-  const buggy = exercise({
-    id: "vfs-unlink",
-    title: "A grader with a bug",
-    requires: [],
-    tasks: [
-      task<null, "text">({
-        name: "the reference vfs-unlink.bt, judged by a check that throws",
-        script: "vfs-unlink.bt",
-        output: "text",
-        plan: () => null,
-        workloads: () => [],
-        checks: [
-          {
-            name: "throws instead of judging",
-            points: 1,
-            verify: () => {
-              throw new TypeError("cannot read properties of undefined (reading 'lock')");
-            },
-          },
-        ],
-      }),
+  const buggy = vfsUnlinkVariant<null>("A grader with a bug", {
+    name: "the reference vfs-unlink.bt, judged by a check that throws",
+    plan: () => null,
+    workloads: () => [],
+    checks: [
+      {
+        name: "throws instead of judging",
+        points: 1,
+        verify: () => {
+          throw new TypeError("cannot read properties of undefined (reading 'lock')");
+        },
+      },
     ],
   });
   const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);

@@ -3,35 +3,27 @@
 // exercise not gradable instead of scoring it. Graded for real in the lab machine.
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { exercise, pass, task } from "../../graders/kit/exercise.ts";
+import { pass } from "../../graders/kit/exercise.ts";
 import { gradeExercise } from "../../graders/kit/grade/grade-exercise.ts";
 import { sharedLabProvider } from "../../graders/kit/session.ts";
 import { silentProgress } from "../../graders/kit/ui/progress.ts";
+import { vfsUnlinkVariant } from "../support/vfs-unlink-variant.ts";
 
 const solutions = fileURLToPath(new URL("../../solutions", import.meta.url));
 
 /** An exercise whose one task is inconclusive for its first `inconclusiveRuns` runs. */
 function flakyWorkload(inconclusiveRuns: number) {
   const plans: number[] = [];
-  const spec = exercise({
-    id: "vfs-unlink",
-    title: "A workload that does not always do what the checks need",
-    requires: [],
-    tasks: [
-      task<number, "text">({
-        name: "the reference vfs-unlink.bt against a workload that echoes its plan",
-        script: "vfs-unlink.bt",
-        output: "text",
-        plan: (random) => random.int(1, 1_000_000_000),
-        workloads: (plan) => [{ program: "sh", plan: `echo ${plan}\n` }],
-        inconclusive: ({ plan, records }) => {
-          plans.push(plan);
-          expect(records.sh?.trim()).toBe(String(plan));
-          return plans.length <= inconclusiveRuns ? `run ${plans.length} was made inconclusive on purpose` : undefined;
-        },
-        checks: [{ name: "judged only on a conclusive run", points: 1, verify: () => pass }],
-      }),
-    ],
+  const spec = vfsUnlinkVariant<number>("A workload that does not always do what the checks need", {
+    name: "the reference vfs-unlink.bt against a workload that echoes its plan",
+    plan: (random) => random.int(1, 1_000_000_000),
+    workloads: (plan) => [{ program: "sh", plan: `echo ${plan}\n` }],
+    inconclusive: ({ plan, records }) => {
+      plans.push(plan);
+      expect(records.sh?.trim()).toBe(String(plan));
+      return plans.length <= inconclusiveRuns ? `run ${plans.length} was made inconclusive on purpose` : undefined;
+    },
+    checks: [{ name: "judged only on a conclusive run", points: 1, verify: () => pass }],
   });
   return { spec, plans };
 }
