@@ -1,5 +1,6 @@
-// Starts qemu for one lab machine and connects to the guest agent's virtio-serial port.
-// The serial console is kept (tail only) so that a panic can be shown to the user.
+// Starts qemu for one lab machine, booted or resumed from a snapshot, and reaches the guest
+// agent's virtio-serial port. The serial console is kept (tail only) so that a panic can be
+// shown to the user.
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
@@ -7,21 +8,39 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
 import type { LabImage } from "./image.ts";
+import { QmpConnection } from "./qmp.ts";
 import { qemuArguments, type Accelerator } from "./qemu.ts";
 
 const consoleTailBytes = 16 * 1024;
 
+export interface MachineShape {
+  accelerator: Accelerator;
+  cpus: number;
+  memoryMb: number;
+}
+
+export interface LaunchOptions {
+  /** Open a QMP socket (to save the machine's state). */
+  monitor?: boolean;
+  /** Resume this saved state instead of booting. */
+  resumeFrom?: string;
+}
+
 export interface RunningVm {
   process: ResultPromise;
-  agentSocket: Socket;
+  /** Connects to the agent's port; the agent greets the first host that connects with HELLO. */
+  connectAgent(timeoutMs: number): Promise<Socket>;
+  /** QMP, for a machine launched with `monitor`. */
+  openMonitor(timeoutMs: number): Promise<QmpConnection>;
   /** The last lines the guest printed on its console. */
   consoleTail(): string;
   /** Resolves with a description once qemu has exited. */
   exited: Promise<string>;
+  hasExited(): boolean;
   stop(): Promise<void>;
 }
 
-async function waitForSocket(path: string, qemuExited: () => boolean, timeoutMs: number): Promise<Socket> {
+async function connectWhenListening(path: string, qemuExited: () => boolean, timeoutMs: number): Promise<Socket> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (qemuExited()) throw new Error("qemu exited during start-up");
@@ -33,15 +52,16 @@ async function waitForSocket(path: string, qemuExited: () => boolean, timeoutMs:
       });
       if (socket) return socket;
     }
-    if (Date.now() > deadline) throw new Error(`qemu did not open its agent socket within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`qemu did not open ${path} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
-export async function launchVm(image: LabImage, accelerator: Accelerator, cpus: number, memoryMb: number): Promise<RunningVm> {
+export async function launchVm(image: LabImage, shape: MachineShape, options: LaunchOptions = {}): Promise<RunningVm> {
   const dir = await mkdtemp(join(tmpdir(), "bpflab-vm-"));
-  const agentSocketPath = join(dir, "agent.sock");
-  const args = qemuArguments({ image, accelerator, agentSocket: agentSocketPath, memoryMb, cpus });
+  const agentSocket = join(dir, "agent.sock");
+  const monitorSocket = options.monitor ? join(dir, "qmp.sock") : undefined;
+  const args = qemuArguments({ image, ...shape, agentSocket, monitorSocket, resumeFrom: options.resumeFrom });
   const qemu = execa("qemu-system-x86_64", args, { stdin: "ignore", reject: false, buffer: false, cleanup: true });
   let console = "";
   const onConsole = (chunk: Buffer) => {
@@ -54,16 +74,21 @@ export async function launchVm(image: LabImage, accelerator: Accelerator, cpus: 
     hasExited = true;
     return result.signal ? `qemu was killed by ${result.signal}` : `qemu exited with status ${result.exitCode}`;
   });
-  const stop = async () => {
-    if (!hasExited) qemu.kill("SIGKILL");
-    await exited;
-    await rm(dir, { recursive: true, force: true });
+  const withConsole = (error: unknown) => new Error(`${error instanceof Error ? error.message : String(error)}\n${console.slice(-2000)}`);
+  return {
+    process: qemu,
+    connectAgent: (timeoutMs) => connectWhenListening(agentSocket, () => hasExited, timeoutMs).catch((error: unknown) => Promise.reject(withConsole(error))),
+    async openMonitor(timeoutMs) {
+      if (!monitorSocket) throw new Error("this machine was launched without a monitor");
+      return QmpConnection.over(await connectWhenListening(monitorSocket, () => hasExited, timeoutMs));
+    },
+    consoleTail: () => console,
+    exited,
+    hasExited: () => hasExited,
+    async stop() {
+      if (!hasExited) qemu.kill("SIGKILL");
+      await exited;
+      await rm(dir, { recursive: true, force: true });
+    },
   };
-  try {
-    const agentSocket = await waitForSocket(agentSocketPath, () => hasExited, 30_000);
-    return { process: qemu, agentSocket, consoleTail: () => console, exited, stop };
-  } catch (error) {
-    await stop();
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${console.slice(-2000)}`);
-  }
 }

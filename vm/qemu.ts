@@ -13,6 +13,20 @@ export interface QemuOptions {
   cpus: number;
   /** Extra kernel command-line words (the accelerator probe passes bpflab.probe). */
   kernelArgs?: string[];
+  /** Unix socket for QMP, qemu's machine protocol, through which a snapshot is saved. */
+  monitorSocket?: string;
+  /** A saved machine state to resume instead of booting (a snapshot file). */
+  resumeFrom?: string;
+}
+
+/** A path as one word for /bin/sh, which runs qemu's exec: migration commands. */
+function shellWord(path: string): string {
+  return `'${path.replaceAll("'", "'\\''")}'`;
+}
+
+/** The migration target that writes a machine's state to a file (qemu 7 has no file: URI). */
+export function saveStateUri(path: string): string {
+  return `exec:cat > ${shellWord(path)}`;
 }
 
 export function qemuArguments(options: QemuOptions): string[] {
@@ -35,5 +49,7 @@ export function qemuArguments(options: QemuOptions): string[] {
     "-device", "virtio-serial-pci",
     "-chardev", `socket,id=agent,path=${options.agentSocket},server=on,wait=off`,
     "-device", "virtserialport,chardev=agent,name=bpflab",
+    ...(options.monitorSocket ? ["-qmp", `unix:${options.monitorSocket},server=on,wait=off`] : []),
+    ...(options.resumeFrom ? ["-incoming", `exec:cat ${shellWord(options.resumeFrom)}`] : []),
   ];
 }
