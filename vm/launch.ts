@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import type { LabImage } from "./image.ts";
 import { QmpConnection } from "./qmp.ts";
 import { qemuArguments, type Accelerator } from "./qemu.ts";
@@ -27,7 +27,6 @@ export interface LaunchOptions {
 }
 
 export interface RunningVm {
-  process: ResultPromise;
   /** Connects to the agent's port; the agent greets the first host that connects with HELLO. */
   connectAgent(timeoutMs: number): Promise<Socket>;
   /** QMP, for a machine launched with `monitor`. */
@@ -76,7 +75,6 @@ export async function launchVm(image: LabImage, shape: MachineShape, options: La
   });
   const withConsole = (error: unknown) => new Error(`${error instanceof Error ? error.message : String(error)}\n${console.slice(-2000)}`);
   return {
-    process: qemu,
     connectAgent: (timeoutMs) => connectWhenListening(agentSocket, () => hasExited, timeoutMs).catch((error: unknown) => Promise.reject(withConsole(error))),
     async openMonitor(timeoutMs) {
       if (!monitorSocket) throw new Error("this machine was launched without a monitor");
