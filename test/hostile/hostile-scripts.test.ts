@@ -145,6 +145,26 @@ describe("a submission that kills the lab machine", () => {
     checks: [{ name: "never reached: the machine is gone", points: 1, verify: () => pass }],
   });
 
+  test("once: graded again on a new machine, and the report says why", async () => {
+    let crashes = 0;
+    const panicsOnce = vfsUnlinkVariant<null>("Crashes the lab machine the first time", {
+      name: "panic once",
+      plan: () => null,
+      workloads: () =>
+        crashes++ === 0 ? [{ program: "sh", plan: "echo 1 > /proc/sys/kernel/sysrq; echo c > /proc/sysrq-trigger\n" }] : [],
+      checks: [{ name: "judged on the second machine", points: 1, verify: () => pass }],
+    });
+    const provider = new LabProvider([vmBackend()], silentProgress);
+    try {
+      const result = await gradeExercise(panicsOnce, fileURLToPath(new URL("../../solutions", import.meta.url)), provider, { seed: 4 });
+      expect(result.gradable, result.reason).toBe(true);
+      expect(result.score).toBe(1);
+      expect(result.notes[0]).toMatch(/^the lab machine failed while grading \(the lab machine stopped .*\); graded again on a new one$/);
+    } finally {
+      await provider.close();
+    }
+  }, 300_000);
+
   test("is detected within seconds, retried once, reported not gradable, and the next exercise is still graded", async () => {
     const provider = new LabProvider([vmBackend()], silentProgress);
     const solutions = fileURLToPath(new URL("../../solutions", import.meta.url));

@@ -178,7 +178,8 @@ export async function gradeExercise(
     const offer = await provider.acquire(exercise.requires);
     if (offer.kind === "unavailable") return notGradable(exercise, options.seed, offer.reason);
     try {
-      return await gradeOnMachine(exercise, submissionRoot, offer.machine, options);
+      const result = await gradeOnMachine(exercise, submissionRoot, offer.machine, options);
+      return lastLoss ? { ...result, notes: [`the lab machine failed while grading (${lastLoss.split("\n")[0]}); graded again on a new one`, ...result.notes] } : result;
     } catch (error) {
       if (error instanceof NotGradableError) return notGradable(exercise, options.seed, error.message);
       if (!(error instanceof MachineLostError) && !offer.machine.failure) return internalError(exercise, options.seed, error);
