@@ -7,6 +7,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
+import { sleep } from "../graders/kit/run/timing.ts";
 import type { LabImage } from "./image.ts";
 import { QmpConnection } from "./qmp.ts";
 import { qemuArguments, type Accelerator } from "./qemu.ts";
@@ -52,7 +53,7 @@ async function connectWhenListening(path: string, qemuExited: () => boolean, tim
       if (socket) return socket;
     }
     if (Date.now() > deadline) throw new Error(`qemu did not open ${path} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { sleep } from "../graders/kit/run/timing.ts";
 import type { LabImage } from "./image.ts";
 import { launchVm, type MachineShape, type RunningVm } from "./launch.ts";
 import { saveStateUri } from "./qemu.ts";
@@ -30,7 +31,7 @@ async function waitForConsole(vm: RunningVm, line: string, timeoutMs: number): P
   while (!vm.consoleTail().includes(line)) {
     if (vm.hasExited()) throw new Error(`qemu exited before the agent started: ${await vm.exited}`);
     if (Date.now() > deadline) throw new Error(`the agent did not start within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }
 
@@ -52,7 +53,7 @@ export async function saveSnapshot(image: LabImage, shape: MachineShape, bootTim
         if (migration.status === "failed" || migration.status === "cancelled" || Date.now() > deadline) {
           throw new Error(`qemu could not save the machine (${migration.status}${migration["error-desc"] ? `: ${migration["error-desc"]}` : ""})`);
         }
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
       }
     } finally {
       qmp.close();
