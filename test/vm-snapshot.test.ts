@@ -1,7 +1,7 @@
 // A lab machine is saved once after boot and resumed afterwards (about a second instead of
 // seven under TCG). Resumed machines must be as good as booted ones, and a saved state that
 // does not resume must cost a boot, never a grade.
-import { writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import { describe, expect, test } from "vitest";
 import { runCommand } from "../graders/kit/machine/capabilities/machine-command.ts";
 import type { LabMachine } from "../graders/kit/machine/lab-machine.ts";
@@ -9,7 +9,7 @@ import { labMachineShape, vmBackend } from "../graders/kit/machine/vm/vm-backend
 import { silentProgress, type Progress } from "../graders/kit/ui/progress.ts";
 import { chooseAccelerator } from "../vm/accel.ts";
 import { ensureLabImage } from "../vm/image.ts";
-import { hasSnapshot, snapshotFile } from "../vm/snapshot.ts";
+import { snapshotFile } from "../vm/snapshot.ts";
 import { qemuArguments, saveStateUri } from "../vm/qemu.ts";
 
 function recordingProgress(): Progress & { lines: string[] } {
@@ -59,8 +59,7 @@ describe("the saved lab machine", () => {
     }
     const next = await vmBackend().boot(silentProgress);
     await next.close();
-    const image = await ensureLabImage(silentProgress);
-    expect(hasSnapshot(image, labMachineShape((await chooseAccelerator(image, silentProgress)).accelerator))).toBe(true);
+    expect((await stat(file)).size).toBeGreaterThan(1_000_000);
   }, 300_000);
 });
 
