@@ -9,7 +9,7 @@ import { gradeExercise } from "../graders/kit/grade/grade-exercise.ts";
 import { LabProvider } from "../graders/kit/machine/lab-provider.ts";
 import { vmBackend } from "../graders/kit/machine/vm/vm-backend.ts";
 import { silentProgress } from "../graders/kit/ui/progress.ts";
-import { listScriptProbes } from "../graders/kit/evidence/probes.ts";
+import { listProbes } from "../graders/kit/run/probe-listing.ts";
 import { defaultLimits, runScript } from "../graders/kit/run/script-run.ts";
 import { ensureLabImage } from "../vm/image.ts";
 import { chooseAccelerator } from "../vm/accel.ts";
@@ -71,7 +71,7 @@ for (const [what, snapshots] of [
   const listings: number[] = [];
   const attaches: number[] = [];
   for (let i = 0; i < 3; i++) {
-    listings.push((await timed(() => listScriptProbes(machine, script)))[1]);
+    listings.push((await timed(() => listProbes(machine, script)))[1]);
     const run = await runScript(machine, { scriptPath: script, args: [], json: false }, [], { ...defaultLimits, settleMs: 0 });
     attaches.push((run.attachMs ?? NaN) / 1000);
   }

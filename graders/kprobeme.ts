@@ -1,15 +1,15 @@
 // Lab "Exercises" after the kernel sections: the kprobeme detective questions, one script each.
 // kprobeme opens one file with the raw open(2) syscall, reads it, and closes the descriptor
 // except every Nth time. Which file, which descriptors, which of them leak?
-import { exercise, fail, pass, task, type Check } from "./kit/exercise.ts";
-import { countInOrder, integerLines } from "./kit/evidence/integer-lines.ts";
-import { fieldsOf, plural, someLines } from "./kit/evidence/lines.ts";
+import { exercise, fail, pass, task, type Check, type Records } from "./kit/exercise.ts";
+import { eventsNotOfTheWorkload, integersInOrder } from "./kit/evidence/in-order.ts";
+import { pathsIn, valueLines } from "./kit/evidence/line-values.ts";
+import { plural, someLines } from "./kit/evidence/lines.ts";
 import type { TextOutput } from "./kit/bpftrace/text-output.ts";
 import { textValueBigInt } from "./kit/bpftrace/text-value.ts";
 import type { Random } from "./kit/run/random.ts";
-import type { WorkloadLaunch } from "./kit/run/script-run.ts";
-import { kprobemePlan } from "../fixtures/workloads/plans.ts";
-import { parseRecords, recordsOf, type OpenRecord } from "../fixtures/workloads/records.ts";
+import { kprobeme, type OpenRecord } from "./kit/workloads/kprobeme.ts";
+import { recordsOf } from "./kit/workloads/workload.ts";
 
 interface Mystery {
   comm: string;
@@ -36,37 +36,35 @@ function drawMystery(random: Random, comm: string, leaks: number): Mystery {
   return { comm, path: drawPath(random), iterations: leakEvery * leaks + random.int(1, leakEvery - 1), leakEvery };
 }
 
-function launch(mystery: Mystery): WorkloadLaunch {
+function planOf(mystery: Mystery) {
   return {
-    program: "kprobeme",
-    plan: kprobemePlan({
-      comm: mystery.comm,
-      // Created by the traced process itself, with openat(2): only the loop uses open(2).
-      create: [{ path: mystery.path, size: 3000 }],
-      path: mystery.path,
-      iterations: mystery.iterations,
-      leakEvery: mystery.leakEvery,
-      intervalUs,
-    }),
+    comm: mystery.comm,
+    // Created by the traced process itself, with openat(2): only the loop uses open(2).
+    create: [{ path: mystery.path, size: 3000 }],
+    path: mystery.path,
+    iterations: mystery.iterations,
+    leakEvery: mystery.leakEvery,
+    intervalUs,
   };
 }
 
-function opens(records: Record<string, string>): OpenRecord[] {
-  return recordsOf(parseRecords(records.kprobeme ?? "", "kprobeme"), "open");
+/** kprobeme, and another process doing the same to another file at the same time. */
+const workloads = { kprobeme, other: kprobeme };
+type Evidence = Records<typeof workloads>;
+
+function opens(records: Evidence): OpenRecord[] {
+  return recordsOf(records.kprobeme, "open");
 }
 
-function leakedFds(records: Record<string, string>): number[] {
+function leakedFds(records: Evidence): number[] {
   return opens(records)
     .filter((open) => !open.closed)
     .map((open) => open.fd);
 }
 
-/** Lines whose last field is an absolute path. */
+/** Every absolute path printed, with its line; a line may hold several. */
 function printedPaths(lines: readonly string[]): Array<{ path: string; line: string }> {
-  return lines.flatMap((line) => {
-    const last = fieldsOf(line).at(-1);
-    return last?.startsWith("/") ? [{ path: last, line }] : [];
-  });
+  return lines.flatMap((line) => pathsIn(line).map((path) => ({ path, line })));
 }
 
 /** The integer keys of the map printed at exit, or why there are none. */
@@ -90,7 +88,7 @@ function mapLines(text: TextOutput): string[] {
   return someLines(text.maps["@open_fds"]?.entries.map((entry) => `@open_fds[${entry.key ?? ""}]`) ?? text.lines);
 }
 
-const launches = (plan: Plan): WorkloadLaunch[] => [launch(plan.kprobeme), { ...launch(plan.other), label: "other" }];
+const launch = (plan: Plan) => ({ kprobeme: planOf(plan.kprobeme), other: planOf(plan.other) });
 
 function drawPlan(random: Random): Plan {
   const leaks = random.int(3, 5);
@@ -101,13 +99,14 @@ function drawPlan(random: Random): Plan {
   };
 }
 
-const whichFile: Check<Plan, "text">[] = [
+const whichFile: Check<Plan, "text", Evidence>[] = [
   {
+    id: "which-file",
     name: "names the file kprobeme opens",
     points: 2,
     verify: ({ output, plan }) => {
       const paths = printedPaths(output.lines);
-      if (paths.length === 0) return fail("no line is a path: print the file name of each open(2) call, one per line.", someLines(output.lines));
+      if (paths.length === 0) return fail("no line holds a path: print the file name of each open(2) call, one line per call.", someLines(output.lines));
       const others = paths.filter((printed) => printed.path !== plan.kprobeme.path);
       if (others.length === 0) return pass;
       const named = paths.length > others.length ? `kprobeme's file, but also ${others[0]?.path}` : others[0]?.path;
@@ -118,11 +117,12 @@ const whichFile: Check<Plan, "text">[] = [
     },
   },
   {
+    id: "line-per-open",
     name: "prints one line per open(2) call",
     points: 1,
     verify: ({ records, output, plan }) => {
       const expected = opens(records).length;
-      const printed = printedPaths(output.lines).filter((line) => line.path === plan.kprobeme.path).length;
+      const printed = output.lines.filter((line) => pathsIn(line).includes(plan.kprobeme.path)).length;
       if (printed === expected) return pass;
       const why =
         printed < expected
@@ -133,41 +133,44 @@ const whichFile: Check<Plan, "text">[] = [
   },
 ];
 
-const newFd: Check<Plan, "text">[] = [
+const newFd: Check<Plan, "text", Evidence>[] = [
   {
+    id: "fds-in-order",
     name: "prints the descriptor every open(2) call returned, in order",
     points: 2,
     verify: ({ records, output }) => {
       const fds = opens(records).map((open) => open.fd);
-      const found = countInOrder(fds, integerLines(output.lines));
+      const { found } = integersInOrder(fds.map(BigInt), valueLines(output.lines));
       if (found === fds.length) return pass;
       return fail(
-        `kprobeme's open(2) calls returned ${fds.join(" ")}, but only the first ${found} of them were printed in that order: print the return value of open(2), one line per call (the descriptor is only known when the call returns; kprobeme uses open(2), not openat(2)).`,
+        `kprobeme's open(2) calls returned ${fds.join(" ")}, but only the first ${found} of them were printed in that order, line by line: print the return value of open(2), one line per call (the descriptor is only known when the call returns; kprobeme uses open(2), not openat(2)).`,
         someLines(output.lines),
       );
     },
   },
   {
+    id: "only-kprobeme",
     name: "prints only kprobeme's open(2) descriptors",
     points: 1,
     verify: ({ records, output }) => {
-      const printed = integerLines(output.lines);
-      const found = countInOrder(
-        opens(records).map((open) => open.fd),
-        printed,
+      const inOrder = integersInOrder(
+        opens(records).map((open) => BigInt(open.fd)),
+        valueLines(output.lines),
       );
-      if (found === 0) return fail("no printed number is the descriptor of kprobeme's first open(2) call, so this could not be checked.", someLines(output.lines));
-      if (printed.length === found) return pass;
+      if (inOrder.found === 0) return fail("no printed number is the descriptor of kprobeme's first open(2) call, so this could not be checked.", someLines(output.lines));
+      const others = eventsNotOfTheWorkload(inOrder);
+      if (others.length === 0) return pass;
       return fail(
-        `${plural(printed.length - found, "printed number")} are not descriptors of kprobeme's open(2) calls: filter on the process name (/comm == "kprobeme"/) and trace open(2) only.`,
-        someLines(printed.map((line) => line.line)),
+        `${plural(others.length, "more line")} like those of kprobeme's descriptors ${others.length === 1 ? "is" : "are"} not about its open(2) calls: filter on the process name (/comm == "kprobeme"/) and trace open(2) only.`,
+        someLines(others.map((line) => line.line)),
       );
     },
   },
 ];
 
-const leaked: Check<Plan, "text">[] = [
+const leaked: Check<Plan, "text", Evidence>[] = [
   {
+    id: "leaked-kept",
     name: "@open_fds holds every leaked descriptor at exit",
     points: 2,
     verify: ({ records, output }) => {
@@ -182,6 +185,7 @@ const leaked: Check<Plan, "text">[] = [
     },
   },
   {
+    id: "closed-deleted",
     name: "@open_fds holds no descriptor kprobeme closed",
     points: 1,
     verify: ({ records, output }) => {
@@ -203,8 +207,8 @@ export default exercise({
   title: "The kprobeme detective: which file, which descriptors, which leak",
   requires: ["kprobe"],
   tasks: [
-    task<Plan, "text">({ name: "which-file.bt", script: "which-file.bt", output: "text", plan: drawPlan, workloads: launches, checks: whichFile }),
-    task<Plan, "text">({ name: "new-fd.bt", script: "new-fd.bt", output: "text", plan: drawPlan, workloads: launches, checks: newFd }),
-    task<Plan, "text">({ name: "leaked-fds.bt", script: "leaked-fds.bt", output: "text", plan: drawPlan, workloads: launches, checks: leaked }),
+    task({ name: "which-file.bt", script: "which-file.bt", output: "text", plan: drawPlan, workloads, launch, checks: whichFile }),
+    task({ name: "new-fd.bt", script: "new-fd.bt", output: "text", plan: drawPlan, workloads, launch, checks: newFd }),
+    task({ name: "leaked-fds.bt", script: "leaked-fds.bt", output: "text", plan: drawPlan, workloads, launch, checks: leaked }),
   ],
 });

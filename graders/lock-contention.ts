@@ -17,15 +17,15 @@
 // The low threshold, 1-2 ms, stays low enough for the wrong solutions: a hist bucket over 1 ms
 // ([1M, 2M), up to 2097152 ns) never lies entirely below it, and durations stored in
 // microseconds fall in buckets below $1 * 1000.
-import { exercise, fail, pass, task, type Evidence, type Verdict } from "./kit/exercise.ts";
+import { exercise, fail, pass, task, type Evidence as TaskEvidence, type Records, type Verdict } from "./kit/exercise.ts";
 import { histTotal, type HistBucket } from "./kit/bpftrace/aggregates.ts";
 import { lastJsonMap, type JsonHistEvent, type JsonMapEntry } from "./kit/bpftrace/json-output.ts";
 import { histBucketLabel, histLines, jsonMapPrints, jsonOutputExcerpt } from "./kit/evidence/json-excerpt.ts";
 import { plural } from "./kit/evidence/lines.ts";
 import { attachesTo, type ScriptProbe } from "./kit/evidence/probes.ts";
 import type { Random } from "./kit/run/random.ts";
-import { contenderPlan, type ContenderPlan } from "../fixtures/workloads/plans.ts";
-import { parseRecords, recordsOf, type ContentionRecord } from "../fixtures/workloads/records.ts";
+import { contender, type ContenderPlan, type ContentionRecord } from "./kit/workloads/contender.ts";
+import { recordsOf } from "./kit/workloads/workload.ts";
 
 interface Plan {
   /** $1, in microseconds. */
@@ -76,7 +76,9 @@ function contention(random: Random, thresholdUs: number): Plan {
   };
 }
 
-const contenderRuns = (plan: Plan) => [{ program: "contender", plan: contenderPlan(plan.contender) }];
+const workloads = { contender };
+type Evidence = TaskEvidence<Plan, "json", Records<typeof workloads>>;
+const launch = (plan: Plan) => ({ contender: plan.contender });
 
 /** Lock addresses are kernel addresses (slab, direct map): the top byte is 0xff. */
 function isKernelAddress(part: string | undefined): boolean {
@@ -88,8 +90,8 @@ function hex(part: string | undefined): string {
 }
 
 /** The blocks of the contender's threads, as the kernel's lock trace saw them. */
-function contentions(records: Record<string, string>): ContentionRecord[] {
-  return recordsOf(parseRecords(records.contender ?? "", "contender"), "contention");
+function contentions(records: Evidence["records"]): ContentionRecord[] {
+  return recordsOf(records.contender, "contention");
 }
 
 const ms = (ns: number) => `${(ns / 1e6).toFixed(ns < 10e6 ? 2 : 0)} ms`;
@@ -113,7 +115,7 @@ function mostCommon<T>(values: readonly T[]): T | undefined {
   return [...counts].reduce<[T, number] | undefined>((most, entry) => (most && most[1] >= entry[1] ? most : entry), undefined)?.[0];
 }
 
-function longBlocks(records: Record<string, string>, thresholdUs: number): LongBlocks | undefined {
+function longBlocks(records: Evidence["records"], thresholdUs: number): LongBlocks | undefined {
   const thresholdNs = thresholdUs * 1000;
   const all = contentions(records);
   const lock = mostCommon(all.filter((block) => block.duration_ns > thresholdNs + marginNs).map((block) => block.lock));
@@ -136,7 +138,7 @@ function describeLongBlocks(blocks: LongBlocks, plan: Plan): string {
 const keyIs = (part: string | undefined, lock: bigint) => isKernelAddress(part) && BigInt(part ?? 0) === lock;
 
 /** A run in which no block outlasted $1 shows nothing about the script: it is run again. */
-function noLongBlock({ plan, records }: { plan: Plan; records: Record<string, string> }): string | undefined {
+function noLongBlock({ plan, records }: Pick<Evidence, "plan" | "records">): string | undefined {
   return longBlocks(records, plan.thresholdUs)
     ? undefined
     : `no thread of the contender blocked on a lock longer than $1 = ${plan.thresholdUs} µs, says the kernel's lock trace`;
@@ -146,7 +148,7 @@ function tracesContention(probes: readonly ScriptProbe[]): boolean {
   return attachesTo(probes, ["tracepoint"], "lock:contention_begin") && attachesTo(probes, ["tracepoint"], "lock:contention_end");
 }
 
-type JsonOutput = Evidence<Plan, "json">["output"];
+type JsonOutput = Evidence["output"];
 
 function excerptOf(output: JsonOutput): string[] {
   return jsonOutputExcerpt(output.json);
@@ -158,7 +160,7 @@ function longBlockTimes(output: JsonOutput): JsonHistEvent | undefined {
 
 /** Judges @long_block_times' filled entries, or says why there is nothing to judge. */
 function withLongBlockTimes(
-  { output, plan, records }: Pick<Evidence<Plan, "json">, "output" | "plan" | "records">,
+  { output, plan, records }: Pick<Evidence, "output" | "plan" | "records">,
   judge: (hist: JsonHistEvent, filled: Entry[], blocks: LongBlocks) => Verdict,
   key = "args.lock_addr",
 ): Verdict {
@@ -185,16 +187,18 @@ const thresholdTheBlocksExceed = {
   output: "json",
   plan: (random: Random) => contention(random, random.int(1000, 2000)),
   args: (plan: Plan) => [String(plan.thresholdUs)],
-  workloads: contenderRuns,
+  workloads,
+  launch,
   inconclusive: noLongBlock,
 } as const;
 
-const belowThreshold = task<Plan, "json">({
+const belowThreshold = task({
   name: "lock-contention.bt with a threshold the contender's blocks exceed",
   script: "lock-contention.bt",
   ...thresholdTheBlocksExceed,
   checks: [
     {
+      id: "tracepoints",
       name: "attaches to tracepoint:lock:contention_begin and contention_end",
       points: 1,
       verify: ({ probes }) =>
@@ -205,11 +209,13 @@ const belowThreshold = task<Plan, "json">({
             ),
     },
     {
+      id: "hist",
       name: "stores the blocks longer than $1 in the hist @long_block_times",
       points: 2,
       verify: (evidence) => withLongBlockTimes(evidence, () => pass),
     },
     {
+      id: "keyed-by-lock",
       name: "keys @long_block_times by lock address",
       points: 2,
       verify: (evidence) =>
@@ -231,6 +237,7 @@ const belowThreshold = task<Plan, "json">({
         }),
     },
     {
+      id: "long-blocks",
       name: "stores each long block once, in nanoseconds, over $1 microseconds",
       points: 2,
       verify: (evidence) =>
@@ -256,6 +263,7 @@ const belowThreshold = task<Plan, "json">({
         }),
     },
     {
+      id: "prints-only-hist",
       name: "prints only @long_block_times, not the map of start times",
       points: 1,
       verify: (evidence) =>
@@ -276,19 +284,21 @@ const belowThreshold = task<Plan, "json">({
   ],
 });
 
-const aboveEveryBlock = task<Plan, "json">({
+const aboveEveryBlock = task({
   name: "lock-contention.bt with a threshold above every block",
   script: "lock-contention.bt",
   output: "json",
-  plan: (random) => contention(random, random.int(60, 120) * 1_000_000),
+  plan: (random): Plan => contention(random, random.int(60, 120) * 1_000_000),
   args: (plan) => [String(plan.thresholdUs)],
-  workloads: contenderRuns,
+  workloads,
+  launch,
   inconclusive: ({ plan, records }) => {
     const longest = Math.max(0, ...contentions(records).map((block) => block.duration_ns));
     return longest > plan.thresholdUs * 1000 - marginNs ? `a thread of the contender blocked for ${ms(longest)}, longer than $1 = ${plan.thresholdUs} µs` : undefined;
   },
   checks: [
     {
+      id: "threshold-from-arg",
       name: "takes the threshold from $1: nothing is stored when no block is that long",
       points: 2,
       verify: ({ output, plan, probes, records }) => {
@@ -307,12 +317,13 @@ const aboveEveryBlock = task<Plan, "json">({
   ],
 });
 
-const lockTypesTask = task<Plan, "json">({
+const lockTypesTask = task({
   name: "lock-types.bt (extra credit)",
   script: "lock-types.bt",
   ...thresholdTheBlocksExceed,
   checks: [
     {
+      id: "type-key",
       name: "extra credit: keys @long_block_times by lock type and lock address",
       points: 1,
       verify: (evidence) =>
@@ -328,6 +339,7 @@ const lockTypesTask = task<Plan, "json">({
         }, "$type, args.lock_addr"),
     },
     {
+      id: "lock-type",
       name: "extra credit: names the contender's lock rwsem:W (flags WRITE)",
       points: 2,
       verify: (evidence) =>

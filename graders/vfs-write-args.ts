@@ -1,13 +1,14 @@
 // Lab "kfunc probes", Top tip: print() a kfunc's whole args, and the whole struct file that
 // args.file points to, for one process only. The workload's command name is random and given
 // to the scripts as $1; another process writes at the same time.
-import { exercise, fail, pass, task, type Check, type Task } from "./kit/exercise.ts";
+import { exercise, fail, pass, task, type Check, type Records, type Task } from "./kit/exercise.ts";
 import { plural, someLines } from "./kit/evidence/lines.ts";
 import { attachesTo } from "./kit/evidence/probes.ts";
 import type { Random } from "./kit/run/random.ts";
 import { parseTextValue, textValueBigInt, textValueField, type TextValue } from "./kit/bpftrace/text-value.ts";
-import { contenderPlan, writerPlan } from "../fixtures/workloads/plans.ts";
-import { parseRecords, recordsOf, type WriteRecord } from "../fixtures/workloads/records.ts";
+import { contender } from "./kit/workloads/contender.ts";
+import { recordsOf } from "./kit/workloads/workload.ts";
+import { writer, type WriteRecord } from "./kit/workloads/writer.ts";
 
 interface Plan {
   comm: string;
@@ -39,30 +40,24 @@ function drawPlan(random: Random): Plan {
  * The workload writes its buffers with pauses between them; meanwhile another process (the
  * noise) pwrite()s buffers of other sizes to another file, which also goes through vfs_write.
  */
-function workloads(plan: Plan) {
-  return [
-    {
-      program: "writer",
-      plan: writerPlan({
-        comm: plan.comm,
-        steps: [
-          { op: "file", path: plan.path },
-          ...plan.sizes.flatMap((size, index) => [
-            ...(index > 0 ? [{ op: "pause" as const, us: plan.pauseUs }] : []),
-            { op: "write" as const, size },
-          ]),
-        ],
-      }),
+const workloads = { writer, contender };
+type Evidence = Records<typeof workloads>;
+
+function launch(plan: Plan) {
+  return {
+    writer: {
+      comm: plan.comm,
+      steps: [
+        { op: "file" as const, path: plan.path },
+        ...plan.sizes.flatMap((size, index) => [...(index > 0 ? [{ op: "pause" as const, us: plan.pauseUs }] : []), { op: "write" as const, size }]),
+      ],
     },
-    {
-      program: "contender",
-      plan: contenderPlan({ comm: plan.noise.comm, file: plan.noise.path, threads: 2, bytes: plan.noise.bytes, rounds: plan.noise.rounds }),
-    },
-  ];
+    contender: { comm: plan.noise.comm, file: plan.noise.path, threads: 2, bytes: plan.noise.bytes, rounds: plan.noise.rounds },
+  };
 }
 
-function writesOf(records: Record<string, string>): WriteRecord[] {
-  return recordsOf(parseRecords(records.writer ?? "", "writer"), "write");
+function writesOf(records: Evidence): WriteRecord[] {
+  return recordsOf(records.writer, "write");
 }
 
 /** Lines that print() a struct, parsed, with the integer field `field` of each. */
@@ -102,6 +97,8 @@ function inOrder(expected: readonly bigint[], printed: readonly Printed[]): { mi
 /** What one script must print for every write of the workload, and how to say it. */
 interface Printout {
   script: string;
+  /** Short, for check ids: "args" or "file". */
+  key: string;
   /** The name of the check that every write was printed. */
   everyWriteCheck: string;
   /** What one printed struct looks like, for messages. */
@@ -116,6 +113,7 @@ interface Printout {
 
 const argsPrintout: Printout = {
   script: "write-args.bt",
+  key: "args",
   everyWriteCheck: "write-args.bt prints args for each write of the workload, with its count, in order",
   looksLike: "{ .file = 0x..., .buf = 0x..., .count = N, .pos = 0x... }",
   printed: (lines) => printedStructs(lines, isVfsWriteArgs, "count"),
@@ -126,6 +124,7 @@ const argsPrintout: Printout = {
 
 const filePrintout: Printout = {
   script: "write-file.bt",
+  key: "file",
   everyWriteCheck: "write-file.bt prints the struct file for each write, f_pos at the bytes written before it",
   looksLike: "{ .f_count = , ..., .f_path = { ... }, ..., .f_pos = N, ... }",
   printed: (lines) => printedStructs(lines, isStructFile, "f_pos"),
@@ -138,8 +137,9 @@ const filePrintout: Printout = {
       : "print(*args.file) in a kfunc:vfs_write probe",
 };
 
-function printsEveryWrite(printout: Printout): Check<Plan> {
+function printsEveryWrite(printout: Printout): Check<Plan, "text", Evidence> {
   return {
+    id: `${printout.key}-every-write`,
     name: printout.everyWriteCheck,
     points: 2,
     verify: ({ records, output, plan }) => {
@@ -161,8 +161,9 @@ function printsEveryWrite(printout: Printout): Check<Plan> {
   };
 }
 
-function printsOnlyTheWorkload(printout: Printout): Check<Plan> {
+function printsOnlyTheWorkload(printout: Printout): Check<Plan, "text", Evidence> {
   return {
+    id: `${printout.key}-only-workload`,
     name: `${printout.script} prints nothing for other processes`,
     points: 1,
     verify: ({ records, output, plan }) => {
@@ -180,8 +181,10 @@ function printsOnlyTheWorkload(printout: Printout): Check<Plan> {
   };
 }
 
-function attachesToVfsWrite(script: string): Check<Plan> {
+function attachesToVfsWrite(printout: Printout): Check<Plan, "text", Evidence> {
+  const { script } = printout;
   return {
+    id: `${printout.key}-probe`,
     name: `${script} attaches a kfunc (fentry) probe to vfs_write`,
     points: 1,
     verify: ({ probes }) =>
@@ -195,15 +198,16 @@ function attachesToVfsWrite(script: string): Check<Plan> {
 }
 
 function printTask(printout: Printout): Task {
-  return task<Plan>({
+  return task({
     name: printout.script,
     script: printout.script,
     output: "text",
     plan: drawPlan,
     args: (plan) => [plan.comm],
     workloads,
+    launch,
     checks: [
-      attachesToVfsWrite(printout.script),
+      attachesToVfsWrite(printout),
       printsEveryWrite(printout),
       printsOnlyTheWorkload(printout),
     ],

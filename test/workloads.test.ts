@@ -9,24 +9,20 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  contenderPlan,
-  kprobemePlan,
-  mapperPlan,
-  unlinkerPlan,
-  writerPlan,
-} from "../fixtures/workloads/plans.ts";
-import {
-  MissingRecordsError,
-  parseRecords,
-  RecordError,
-  recordsOf,
-  requireDone,
-  workloadNames,
-  workloadRecords,
-  type RecordOf,
-  type WorkloadName,
-} from "../fixtures/workloads/records.ts";
+import { workloadNames, workloads, type WorkloadName } from "../graders/kit/workloads/catalogue.ts";
+import { MissingRecordsError, RecordError, recordsOf, type RecordOf } from "../graders/kit/workloads/workload.ts";
+
+const { unlinker, writer, mapper, kprobeme, contender } = workloads;
+type RecordOfWorkload<W extends WorkloadName> = RecordOf<(typeof workloads)[W]>;
+
+/** Throws with the workload's own message if it reported an error, or if its records stop before done. */
+function requireDone(records: readonly { op: string; message?: unknown; elapsed_ns?: unknown }[]): { elapsed_ns: number } {
+  const failure = records.find((record) => record.op === "error");
+  if (failure) throw new Error(`workload failed: ${String(failure.message)}`);
+  const last = records.at(-1);
+  if (last?.op !== "done" || typeof last.elapsed_ns !== "number") throw new Error(`workload stopped before done; last record: ${JSON.stringify(last)}`);
+  return { elapsed_ns: last.elapsed_ns };
+}
 
 const workloadsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "workloads");
 
@@ -48,7 +44,7 @@ const hasStrace = ["/usr/bin/strace", "/bin/strace"].some((p) => existsSync(p));
 
 interface Run<W extends WorkloadName> {
   pid: number;
-  records: RecordOf<W>[];
+  records: RecordOfWorkload<W>[];
   exitCode: number | undefined;
   stderr: string;
 }
@@ -60,7 +56,7 @@ interface Run<W extends WorkloadName> {
 async function run<W extends WorkloadName>(
   workload: W,
   plan: string,
-  watch?: (record: RecordOf<W>, pid: number) => void,
+  watch?: (record: RecordOfWorkload<W>, pid: number) => void,
 ): Promise<Run<W>> {
   const child = execa(join(binDir, workload), [], { input: plan, reject: false });
   const pid = child.pid;
@@ -73,7 +69,7 @@ async function run<W extends WorkloadName>(
     for (let nl = pending.indexOf(10); nl >= 0; nl = pending.indexOf(10)) {
       const line = pending.subarray(0, nl + 1).toString("utf8");
       pending = pending.subarray(nl + 1);
-      const [record] = parseRecords(line, workload, seen++);
+      const [record] = workloads[workload].parse(line, seen++) as RecordOfWorkload<W>[];
       if (record !== undefined) watch?.(record, pid);
     }
   });
@@ -81,7 +77,7 @@ async function run<W extends WorkloadName>(
   const result = await child;
   return {
     pid,
-    records: parseRecords(String(result.stdout), workload),
+    records: workloads[workload].parse(String(result.stdout)) as RecordOfWorkload<W>[],
     exitCode: result.exitCode,
     stderr: String(result.stderr),
   };
@@ -90,7 +86,7 @@ async function run<W extends WorkloadName>(
 async function runOk<W extends WorkloadName>(
   workload: W,
   plan: string,
-  watch?: (record: RecordOf<W>, pid: number) => void,
+  watch?: (record: RecordOfWorkload<W>, pid: number) => void,
 ): Promise<Run<W>> {
   const result = await run(workload, plan, watch);
   requireDone(result.records);
@@ -143,13 +139,13 @@ describe("unlinker", () => {
     const dir = join(work, `unl-${hex(4)}`, `parent-${hex(3)}`);
     // Names that need escaping in JSON, and one that is not ASCII.
     const names = [`plain-${hex(4)}`, `q"uo\\te-${hex(2)}`, `caf\u00e9-${hex(2)}`];
-    const plan = unlinkerPlan({
+    const plan = unlinker.launch({
       comm,
       steps: [
         { op: "pause", us: 500_000 },
         ...names.map((name) => ({ op: "unlink" as const, dir, name })),
       ],
-    });
+    }).stdin;
     const seenComms: string[] = [];
     const { pid, records } = await runOk("unlinker", plan, (record, pid) => {
       if (record.op === "pause") seenComms.push(readComm(pid));
@@ -176,7 +172,7 @@ describe("unlinker", () => {
     const dir = join(work, `slash-${hex(4)}`) + "/";
     const { records } = await runOk(
       "unlinker",
-      unlinkerPlan({ steps: [{ op: "unlink", dir, name: "x" }] }),
+      unlinker.launch({ steps: [{ op: "unlink", dir, name: "x" }] }).stdin,
     );
     expect(recordsOf(records, "unlink")[0]?.parent).toBe(basename(dir));
   });
@@ -193,7 +189,7 @@ describe("unlinker", () => {
     const dir = join(work, `st-${hex(4)}`);
     const lines = await straced(
       "unlinker",
-      unlinkerPlan({ comm: "st", steps: [{ op: "unlink", dir, name: "victim" }] }),
+      unlinker.launch({ comm: "st", steps: [{ op: "unlink", dir, name: "victim" }] }).stdin,
       "unlink,unlinkat,read,write",
     );
     expect(lines.filter((l) => /^unlink/.test(l))).toEqual([`unlink("${dir}/victim") = 0`]);
@@ -205,10 +201,10 @@ describe("writer", () => {
   it("makes one write(2) per planned size, to one file", async () => {
     const path = join(work, `w-${hex(4)}`, "out.bin");
     const sizes = [0, randomInt(1, 100), 4096, randomInt(5000, 300_000)];
-    const plan = writerPlan({
+    const plan = writer.launch({
       comm: `wr-${hex(3)}`,
       steps: [{ op: "file", path }, ...sizes.map((size) => ({ op: "write" as const, size }))],
-    });
+    }).stdin;
     const { pid, records } = await runOk("writer", plan);
 
     const writes = recordsOf(records, "write");
@@ -226,7 +222,7 @@ describe("writer", () => {
     const size = randomInt(1, 5000);
     const { records } = await runOk(
       "writer",
-      writerPlan({ comm: "noisy", steps: [{ op: "noise", path, count, size, intervalUs: 100 }] }),
+      writer.launch({ comm: "noisy", steps: [{ op: "noise", path, count, size, intervalUs: 100 }] }).stdin,
     );
     expect(recordsOf(records, "noise")).toMatchObject([
       { path, writes: count, size, bytes: count * size },
@@ -239,7 +235,7 @@ describe("writer", () => {
     const sizes = [randomInt(1, 50), randomInt(50, 5000)];
     const lines = await straced(
       "writer",
-      writerPlan({ steps: [{ op: "file", path }, ...sizes.map((size) => ({ op: "write" as const, size }))] }),
+      writer.launch({ steps: [{ op: "file", path }, ...sizes.map((size) => ({ op: "write" as const, size }))] }).stdin,
       "write,read",
     );
     expect(lines.map((l) => /^(\w+)\((\d+), .*, (\d+)\)/.exec(l)?.slice(1))).toEqual(
@@ -258,7 +254,7 @@ describe("mapper", () => {
       size: randomInt(1, 20_000),
       fd,
     }));
-    const { pid, records } = await runOk("mapper", mapperPlan({ comm: `map-${hex(3)}`, steps: maps }));
+    const { pid, records } = await runOk("mapper", mapper.launch({ comm: `map-${hex(3)}`, steps: maps }).stdin);
 
     expect(recordsOf(records, "mmap")).toEqual(
       maps.map((m) => ({ op: "mmap", pid, fd: m.fd, path: m.path, name: basename(m.path), size: m.size })),
@@ -268,7 +264,7 @@ describe("mapper", () => {
 
   it("handles a descriptor that open() already returned", async () => {
     const path = join(work, `m3-${hex(3)}`);
-    const { records } = await runOk("mapper", mapperPlan({ steps: [{ op: "map", path, size: 10, fd: 3 }] }));
+    const { records } = await runOk("mapper", mapper.launch({ steps: [{ op: "map", path, size: 10, fd: 3 }] }).stdin);
     expect(recordsOf(records, "mmap")).toMatchObject([{ fd: 3, path }]);
   });
 
@@ -279,7 +275,7 @@ describe("mapper", () => {
       size: randomInt(1, 10_000),
       fd,
     }));
-    const lines = await straced("mapper", mapperPlan({ steps: maps }), "mmap");
+    const lines = await straced("mapper", mapper.launch({ steps: maps }).stdin, "mmap");
     expect(lines.filter((l) => /^mmap\(NULL, \d+, PROT_READ, MAP_PRIVATE, \d+, 0\)/.test(l)).map((l) => l.replace(/ = .*/, ""))).toEqual(
       maps.map((m) => `mmap(NULL, ${m.size}, PROT_READ, MAP_PRIVATE, ${m.fd}, 0)`),
     );
@@ -298,7 +294,7 @@ describe("kprobeme", () => {
 
     const { pid, records } = await runOk(
       "kprobeme",
-      kprobemePlan({ comm, create: [{ path, size }], path, iterations, leakEvery, intervalUs: 500, lingerMs: 1000 }),
+      kprobeme.launch({ comm, create: [{ path, size }], path, iterations, leakEvery, intervalUs: 500, lingerMs: 1000 }).stdin,
       (record, pid) => {
         if (record.op !== "done") return;
         commAtDone = readComm(pid);
@@ -330,7 +326,7 @@ describe("kprobeme", () => {
   });
 
   it("reads /proc/uptime when told to", async () => {
-    const { records } = await runOk("kprobeme", kprobemePlan({ path: "/proc/uptime", iterations: 3 }));
+    const { records } = await runOk("kprobeme", kprobeme.launch({ path: "/proc/uptime", iterations: 3 }).stdin);
     const opens = recordsOf(records, "open");
     expect(opens.map((o) => [o.fd, o.closed])).toEqual([
       [3, true],
@@ -344,7 +340,7 @@ describe("kprobeme", () => {
     const path = join(work, `kps-${hex(3)}`);
     const lines = await straced(
       "kprobeme",
-      kprobemePlan({ comm: "kprobeme", create: [{ path }], path, iterations: 4, leakEvery: 2 }),
+      kprobeme.launch({ comm: "kprobeme", create: [{ path }], path, iterations: 4, leakEvery: 2 }).stdin,
       "open,openat,close",
     );
     expect(lines.filter((l) => l.startsWith("open("))).toEqual([
@@ -365,7 +361,7 @@ describe("contender", () => {
     const threads = randomInt(2, 5);
     const bytes = randomInt(64 * 1024, 256 * 1024);
     const rounds = randomInt(5, 20);
-    const { pid, records } = await runOk("contender", contenderPlan({ comm, file: path, threads, bytes, rounds }));
+    const { pid, records } = await runOk("contender", contender.launch({ comm, file: path, threads, bytes, rounds }).stdin);
 
     const threadRecords = recordsOf(records, "thread");
     expect(threadRecords).toHaveLength(threads);
@@ -381,7 +377,7 @@ describe("contender", () => {
   // without tracefs (or not root) the workload must refuse with a sentence, not crash.
   it("with trace-locks, records its threads' waits from the kernel's lock trace, or says why it cannot", async () => {
     const comm = `lk-${hex(3)}`;
-    const plan = contenderPlan({ comm, file: join(work, `ct-${hex(3)}`, "contended"), threads: 8, bytes: 1024 * 1024, rounds: 2, traceLocks: true });
+    const plan = contender.launch({ comm, file: join(work, `ct-${hex(3)}`, "contended"), threads: 8, bytes: 1024 * 1024, rounds: 2, traceLocks: true }).stdin;
     const result = await run("contender", plan);
     const tracefs = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"].find((root) => existsSync(join(root, "instances")));
     if (tracefs === undefined || process.getuid?.() !== 0) {
@@ -401,48 +397,48 @@ describe("contender", () => {
 describe("records and plans", () => {
   it("names the bad line", () => {
     const stdout = '{"op":"pause","us":1}\n{"op":"unlink","pid":1}\n';
-    expect(() => parseRecords(stdout, "unlinker")).toThrow(RecordError);
-    expect(() => parseRecords(stdout, "unlinker")).toThrow(/line 2: .*path/);
-    expect(() => parseRecords("not json\n")).toThrow(/line 1: not JSON/);
-    expect(() => parseRecords('{"op":"mmap","pid":1,"fd":3,"path":"/a","name":"a","size":1}', "writer")).toThrow(
-      /line 1/,
-    );
+    expect(() => unlinker.parse(stdout)).toThrow(RecordError);
+    expect(() => unlinker.parse(stdout)).toThrow(/line 2: .*path/);
+    expect(() => unlinker.parse("not json\n")).toThrow(/line 1: not JSON/);
+    expect(() => writer.parse('{"op":"mmap","pid":1,"fd":3,"path":"/a","name":"a","size":1}')).toThrow(/line 1/);
   });
 
-  it("accepts every workload's own schema in the shared one", () => {
-    expect(Object.keys(workloadRecords).sort()).toEqual([...workloadNames].sort());
-    expect(parseRecords('{"op":"done","elapsed_ns":5}')).toEqual([{ op: "done", elapsed_ns: 5 }]);
+  it("defines each workload under its program's name, and every one ends with done", () => {
+    for (const name of workloadNames) {
+      expect(workloads[name].program).toBe(name);
+      expect(workloads[name].parse('{"op":"done","elapsed_ns":5}')).toEqual([{ op: "done", elapsed_ns: 5 }]);
+    }
   });
 
   it("says when records are missing from the middle or the start, by their seq numbers", () => {
     const whole = '{"op":"pause","seq":0,"us":1}\n{"op":"done","seq":1,"elapsed_ns":5}\n';
-    expect(parseRecords(whole, "unlinker")).toEqual([{ op: "pause", us: 1 }, { op: "done", elapsed_ns: 5 }]);
-    expect(() => parseRecords('{"op":"pause","seq":0,"us":1}\n{"op":"done","seq":2,"elapsed_ns":5}\n', "unlinker")).toThrow(MissingRecordsError);
-    expect(() => parseRecords('{"op":"done","seq":1,"elapsed_ns":5}\n', "unlinker")).toThrow(/line 1: record number 1 comes where record 0 belongs/);
-    expect(parseRecords('{"op":"done","seq":1,"elapsed_ns":5}\n', "unlinker", 1)).toEqual([{ op: "done", elapsed_ns: 5 }]);
+    expect(unlinker.parse(whole)).toEqual([{ op: "pause", us: 1 }, { op: "done", elapsed_ns: 5 }]);
+    expect(() => unlinker.parse('{"op":"pause","seq":0,"us":1}\n{"op":"done","seq":2,"elapsed_ns":5}\n')).toThrow(MissingRecordsError);
+    expect(() => unlinker.parse('{"op":"done","seq":1,"elapsed_ns":5}\n')).toThrow(/line 1: record number 1 comes where record 0 belongs/);
+    expect(unlinker.parse('{"op":"done","seq":1,"elapsed_ns":5}\n', 1)).toEqual([{ op: "done", elapsed_ns: 5 }]);
   });
 
   it("requireDone reports the workload's error", () => {
-    expect(() => requireDone(parseRecords('{"op":"error","message":"boom"}\n'))).toThrow(/workload failed: boom/);
-    expect(() => requireDone(parseRecords('{"op":"pause","us":1}\n'))).toThrow(/before done/);
+    expect(() => requireDone(unlinker.parse('{"op":"error","message":"boom"}\n'))).toThrow(/workload failed: boom/);
+    expect(() => requireDone(unlinker.parse('{"op":"pause","us":1}\n'))).toThrow(/before done/);
   });
 
   it("rejects plans the workloads would reject", () => {
-    expect(() => unlinkerPlan({ comm: "0123456789abcdef", steps: [] })).toThrow(/comm: .*15 bytes/);
-    expect(() => unlinkerPlan({ steps: [{ op: "unlink", dir: "/tmp/a b", name: "x" }] })).toThrow(/whitespace/);
-    expect(() => unlinkerPlan({ steps: [{ op: "unlink", dir: "/tmp", name: "a/b" }] })).toThrow(/single path/);
-    expect(() => writerPlan({ steps: [{ op: "write", size: 1 }] })).toThrow(/write before any file/);
-    expect(() => mapperPlan({ steps: [{ op: "map", path: "/tmp/x", size: 1, fd: 2 }] })).toThrow(/fd/);
-    expect(() => kprobemePlan({ path: "relative", iterations: 1 })).toThrow(/absolute/);
+    expect(() => unlinker.launch({ comm: "0123456789abcdef", steps: [] }).stdin).toThrow(/comm: .*15 bytes/);
+    expect(() => unlinker.launch({ steps: [{ op: "unlink", dir: "/tmp/a b", name: "x" }] }).stdin).toThrow(/whitespace/);
+    expect(() => unlinker.launch({ steps: [{ op: "unlink", dir: "/tmp", name: "a/b" }] }).stdin).toThrow(/single path/);
+    expect(() => writer.launch({ steps: [{ op: "write", size: 1 }] }).stdin).toThrow(/write before any file/);
+    expect(() => mapper.launch({ steps: [{ op: "map", path: "/tmp/x", size: 1, fd: 2 }] }).stdin).toThrow(/fd/);
+    expect(() => kprobeme.launch({ path: "relative", iterations: 1 }).stdin).toThrow(/absolute/);
   });
 
   it("renders plans as the workloads read them", () => {
     expect(
-      kprobemePlan({ comm: "kprobeme", create: [{ path: "/tmp/s" }], path: "/tmp/s", iterations: 3, leakEvery: 5 }),
+      kprobeme.launch({ comm: "kprobeme", create: [{ path: "/tmp/s" }], path: "/tmp/s", iterations: 3, leakEvery: 5 }).stdin,
     ).toBe(
       "comm kprobeme\ncreate /tmp/s 4096\npath /tmp/s\niterations 3\nleak_every 5\ninterval_us 0\nlinger_ms 0\n",
     );
-    expect(contenderPlan({ file: "/tmp/c", threads: 4, bytes: 1048576, rounds: 8 })).toBe(
+    expect(contender.launch({ file: "/tmp/c", threads: 4, bytes: 1048576, rounds: 8 }).stdin).toBe(
       "file /tmp/c\nthreads 4\nbytes 1048576\nrounds 8\n",
     );
   });

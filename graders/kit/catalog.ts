@@ -2,7 +2,7 @@
 // plus its hidden checks, when graders/<id>.hidden.ts exists (see hidden-checks.ts).
 import { existsSync, readdirSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Exercise } from "./exercise.ts";
 import { hiddenModuleSchema, rejectInlineHidden, withHiddenChecks } from "./hidden-checks.ts";
 
@@ -25,6 +25,18 @@ export function exerciseIdsIn(gradersDir: string): string[] {
     .sort();
 }
 
+/** Every script a grader runs is a starter in exercises/, and a reference in solutions/ where there is one. */
+function requireScripts(exercise: Exercise, root: string): void {
+  const folders = ["exercises", "solutions"].filter((folder) => existsSync(join(root, folder)));
+  for (const folder of folders) {
+    for (const task of exercise.tasks) {
+      if (!existsSync(join(root, folder, exercise.id, task.script))) {
+        throw new Error(`graders/${exercise.id}.ts runs ${task.script}, which ${folder}/${exercise.id}/ does not have`);
+      }
+    }
+  }
+}
+
 export async function loadExerciseFrom(gradersDir: string, id: string): Promise<Exercise> {
   const known = exerciseIdsIn(gradersDir);
   if (!known.includes(id)) {
@@ -33,6 +45,7 @@ export async function loadExerciseFrom(gradersDir: string, id: string): Promise<
   const module = (await import(pathToFileURL(join(gradersDir, `${id}.ts`)).href)) as { default: Exercise };
   const exercise = module.default;
   rejectInlineHidden(exercise, `graders/${id}.ts`);
+  requireScripts(exercise, dirname(gradersDir));
   const hiddenPath = join(gradersDir, `${id}${hiddenSuffix}`);
   if (!existsSync(hiddenPath)) return exercise;
   const hiddenModule = (await import(pathToFileURL(hiddenPath).href)) as { default: unknown };

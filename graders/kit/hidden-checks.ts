@@ -3,22 +3,18 @@
 // secret, and a student's copy cannot hold a trace of them. The catalog merges the file's checks
 // into the exercise's tasks; they count in the instructor's reports and never reach students.
 import { z } from "zod";
-import { checkMetaSchema, type CheckMeta, type Evidence, type Exercise, type OutputFormat, type Task, type Verdict } from "./exercise.ts";
-
-export interface HiddenCheck<Plan, Format extends OutputFormat> {
-  name: string;
-  points: number;
-  verify(evidence: Evidence<Plan, Format>): Verdict;
-}
+import { checkMetaSchema, type Check, type CheckMeta, type Evidence, type Exercise, type OutputFormat, type Records, type Task, type TaskRecords, type Verdict, type Workloads, repeatedCheckId } from "./exercise.ts";
 
 /** What a `.hidden.ts` file exports: checks to add to one task of the exercise. */
 export interface HiddenChecks {
   task: string;
   checks: readonly CheckMeta[];
-  verify(plan: unknown, evidence: Omit<Evidence<unknown>, "plan">): Verdict[];
+  /** The workloads these checks read, by label: the task must run the same programs under them. */
+  workloads: Readonly<Record<string, { program: string }>>;
+  verify(plan: unknown, evidence: Omit<Evidence<unknown, OutputFormat, TaskRecords>, "plan">): Array<[string, Verdict]>;
 }
 
-export interface HiddenChecksSpec<Plan, Format extends OutputFormat> {
+export interface HiddenChecksSpec<Plan, Format extends OutputFormat, W extends Workloads> {
   /** The name of the grader's task these checks judge. */
   task: string;
   output: Format;
@@ -27,18 +23,22 @@ export interface HiddenChecksSpec<Plan, Format extends OutputFormat> {
    * so it is validated here: a grader that changes its plan breaks these checks loudly.
    */
   plan: z.ZodType<Plan>;
-  checks: HiddenCheck<Plan, Format>[];
+  workloads: W;
+  checks: Check<Plan, Format, Records<W>>[];
 }
 
-export function hiddenChecks<Plan, Format extends OutputFormat>(spec: HiddenChecksSpec<Plan, Format>): HiddenChecks {
+export function hiddenChecks<Plan, Format extends OutputFormat, W extends Workloads>(spec: HiddenChecksSpec<Plan, Format, W>): HiddenChecks {
   return {
     task: spec.task,
-    checks: spec.checks.map((check) => checkMetaSchema.parse({ name: check.name, points: check.points, hidden: true })),
-    verify(rawPlan, { output, ...evidence }) {
+    checks: spec.checks.map((check) => checkMetaSchema.parse({ id: check.id, name: check.name, points: check.points, hidden: true })),
+    workloads: spec.workloads,
+    verify(rawPlan, { output, records, probes }) {
       const plan = spec.plan.parse(rawPlan);
       if (output.format !== spec.output) throw new Error(`hidden checks of ${spec.task} expect ${spec.output} output`);
       const typed = output as Extract<typeof output, { format: Format }>;
-      return spec.checks.map((check) => check.verify({ ...evidence, output: typed, plan }));
+      // withHiddenChecks made sure the task runs these workloads under these labels.
+      const typedRecords = records.byLabel as unknown as Records<W>;
+      return spec.checks.map((check) => [check.id, check.verify({ plan, output: typed, probes, records: typedRecords })]);
     },
   };
 }
@@ -46,6 +46,7 @@ export function hiddenChecks<Plan, Format extends OutputFormat>(spec: HiddenChec
 const hiddenChecksSchema = z.object({
   task: z.string(),
   checks: z.array(checkMetaSchema),
+  workloads: z.record(z.string(), z.object({ program: z.string() }).loose()),
   verify: z.custom<HiddenChecks["verify"]>((value) => typeof value === "function"),
 });
 
@@ -56,13 +57,12 @@ function withChecks(task: Task, hidden: readonly HiddenChecks[]): Task {
   if (hidden.length === 0) return task;
   return {
     ...task,
-    // Verdicts are matched to checks by position: the task's own first, then the hidden ones.
     checks: [...task.checks, ...hidden.flatMap((entry) => entry.checks)],
     prepare(random) {
       const prepared = task.prepare(random);
       return {
         ...prepared,
-        verify: (evidence) => [...prepared.verify(evidence), ...hidden.flatMap((entry) => entry.verify(prepared.plan, evidence))],
+        verify: (evidence) => new Map([...prepared.verify(evidence), ...hidden.flatMap((entry) => entry.verify(prepared.plan, evidence))]),
       };
     },
   };
@@ -70,16 +70,15 @@ function withChecks(task: Task, hidden: readonly HiddenChecks[]): Task {
 
 export function withHiddenChecks(exercise: Exercise, hidden: readonly HiddenChecks[], source: string): Exercise {
   for (const entry of hidden) {
-    if (!exercise.tasks.some((task) => task.name === entry.task)) {
-      throw new Error(`${source} adds checks to task "${entry.task}", which exercise ${exercise.id} does not have`);
+    const task = exercise.tasks.find((candidate) => candidate.name === entry.task);
+    if (!task) throw new Error(`${source} adds checks to task "${entry.task}", which exercise ${exercise.id} does not have`);
+    for (const [label, { program }] of Object.entries(entry.workloads)) {
+      if (task.workloads[label]?.program !== program) throw new Error(`${source} reads the ${program} workload as "${label}", which task "${entry.task}" does not run`);
     }
   }
   const tasks = exercise.tasks.map((task) => withChecks(task, hidden.filter((entry) => entry.task === task.name)));
-  for (const task of tasks) {
-    const names = task.checks.map((check) => check.name);
-    const repeated = names.find((name, index) => names.indexOf(name) !== index);
-    if (repeated) throw new Error(`${source}: task "${task.name}" of ${exercise.id} has two checks named "${repeated}"`);
-  }
+  const repeated = repeatedCheckId(tasks);
+  if (repeated) throw new Error(`${source}: exercise ${exercise.id} has two checks with the id "${repeated}"`);
   return { ...exercise, tasks };
 }
 

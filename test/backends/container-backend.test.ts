@@ -7,7 +7,7 @@ import { gradeExercise } from "../../graders/kit/grade/grade-exercise.ts";
 import { containerBackend } from "../../graders/kit/machine/container/container-backend.ts";
 import type { LabMachine } from "../../graders/kit/machine/lab-machine.ts";
 import { LabProvider } from "../../graders/kit/machine/lab-provider.ts";
-import { unlinkerPlan } from "../../fixtures/workloads/plans.ts";
+import { unlinker } from "../../graders/kit/workloads/unlinker.ts";
 import { silentProgress } from "../../graders/kit/ui/progress.ts";
 import { dockerMissing } from "./docker-available.ts";
 
@@ -54,8 +54,8 @@ describe.skipIf(dockerMissing !== undefined)("container backend", () => {
     const bpftrace = await machine.spawn(["bpftrace", "/run/bpflab/unlink.bt"], { env: { [notify]: "1", PATH: "/usr/bin:/bin" } });
     const output = collect(bpftrace);
     await until(() => output.stdout().includes(notify), 60_000);
-    const plan = unlinkerPlan({ comm: "rm-bpflab", steps: [{ op: "unlink", dir: "/tmp/bpflab-test", name: "secret-abc" }] });
-    const workload = await machine.spawn(["unlinker"], { stdin: plan, cwd: "/tmp" });
+    const plan = unlinker.launch({ comm: "rm-bpflab", steps: [{ op: "unlink", dir: "/tmp/bpflab-test", name: "secret-abc" }] });
+    const workload = await machine.spawn(["unlinker"], { stdin: plan.stdin, cwd: "/tmp" });
     expect(await workload.exit).toEqual({ kind: "exited", code: 0 });
     await until(() => output.stdout().includes("unlink "), 10_000);
     bpftrace.signal("SIGINT");

@@ -4,7 +4,7 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { hostBackend, startHostMachine } from "../../graders/kit/machine/host/host-backend.ts";
 import { checkHostReadiness } from "../../graders/kit/machine/host/host-readiness.ts";
-import { unlinkerPlan } from "../../fixtures/workloads/plans.ts";
+import { unlinker } from "../../graders/kit/workloads/unlinker.ts";
 import { silentProgress } from "../../graders/kit/ui/progress.ts";
 
 const bpftraceInstalled = (await execa("sh", ["-c", "command -v bpftrace"], { reject: false })).exitCode === 0;
@@ -31,8 +31,8 @@ describe("host backend", () => {
     try {
       expect(machine.info).toMatchObject({ backend: "host", accelerator: "none" });
       const dir = `/tmp/bpflab-host-test-${process.pid}`;
-      const plan = unlinkerPlan({ comm: "rm-host", steps: [{ op: "unlink", dir, name: "gone.txt" }] });
-      const workload = await machine.spawn(["unlinker"], { stdin: plan, cwd: "/tmp" });
+      const plan = unlinker.launch({ comm: "rm-host", steps: [{ op: "unlink", dir, name: "gone.txt" }] });
+      const workload = await machine.spawn(["unlinker"], { stdin: plan.stdin, cwd: "/tmp" });
       let stdout = "";
       workload.onStdout((chunk) => (stdout += Buffer.from(chunk).toString("utf8")));
       expect(await workload.exit).toEqual({ kind: "exited", code: 0 });

@@ -28,7 +28,8 @@ describe("export-student", () => {
   test("leaves out solutions, wrong submissions, the harness's tests and bench, and every hidden check", async () => {
     expect(files).toContain("exercises/vfs-unlink/vfs-unlink.bt");
     expect(files).toContain("graders/vfs-unlink.ts");
-    expect(files).toContain("fixtures/workloads/plans.ts");
+    expect(files).toContain("fixtures/workloads/unlinker.c");
+    expect(files).toContain("graders/kit/workloads/unlinker.ts");
     expect(existsSync(join(instructor, "graders/vfs-unlink.hidden.ts"))).toBe(true);
     for (const file of files) expect(file).not.toMatch(/^(solutions|test|bench|\.ci|fixtures\/(?!workloads\/))|\.hidden\.ts$|node_modules|\.bpflab/);
     const real = await exportStudentRepository(repo, join(await mkdtemp(join(tmpdir(), "bpflab-export-")), "s"));

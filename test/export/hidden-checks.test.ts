@@ -7,16 +7,15 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, test } from "vitest";
 import { exerciseIdsIn, loadExerciseFrom } from "../../graders/kit/catalog.ts";
 import { parseOutput } from "../../graders/kit/evidence/output.ts";
-import type { ScriptRun } from "../../graders/kit/run/script-run.ts";
 import { seededRandom } from "../../graders/kit/run/random.ts";
-import { hiddenCheckName, hiddenCheckSource, repo } from "./lab-copy.ts";
+import { hiddenCheckId, hiddenCheckName, hiddenCheckSource, repo } from "./lab-copy.ts";
 
 const kit = (file: string) => pathToFileURL(join(repo, "graders", "kit", file)).href;
 
 async function gradersWith(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "bpflab-graders-"));
   await writeFile(join(dir, "vfs-unlink.ts"), `export { default } from ${JSON.stringify(pathToFileURL(join(repo, "graders", "vfs-unlink.ts")).href)};\n`);
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text.replaceAll('"./kit/exercise.ts"', JSON.stringify(kit("exercise.ts"))).replaceAll('"./kit/hidden-checks.ts"', JSON.stringify(kit("hidden-checks.ts"))));
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text.replace(/"\.\/kit\/([^"]+)"/g, (_, file: string) => JSON.stringify(kit(file))));
   return dir;
 }
 
@@ -26,17 +25,27 @@ describe("hidden checks", () => {
     expect(exerciseIdsIn(dir)).toEqual(["vfs-unlink"]);
     const exercise = await loadExerciseFrom(dir, "vfs-unlink");
     const checks = exercise.tasks[0]!.checks;
-    expect(checks.at(-1)).toEqual({ name: hiddenCheckName, points: 1, hidden: true });
+    expect(checks.at(-1)).toEqual({ id: hiddenCheckId, name: hiddenCheckName, points: 1, hidden: true });
     expect(checks.slice(0, -1).every((check) => !check.hidden)).toBe(true);
 
     const prepared = exercise.tasks[0]!.prepare(seededRandom(3));
     const names = (prepared.plan as { unlinks: Array<{ name: string }> }).unlinks.map((unlink) => unlink.name);
-    const run = {} as ScriptRun; // the checks read no run fields when there are no records
-    const once = prepared.verify({ records: {}, output: parseOutput(names.map((name) => `rm x ${name}\n`).join(""), "text"), probes: [], run });
-    const twice = prepared.verify({ records: {}, output: parseOutput(names.map((name) => `rm x ${name}\nrm x ${name}\n`).join(""), "text"), probes: [], run });
-    expect(once).toHaveLength(checks.length);
-    expect(once.at(-1)).toEqual({ ok: true });
-    expect(twice.at(-1)).toMatchObject({ ok: false });
+    const records = { byLabel: { unlinker: [] } };
+    const once = prepared.verify({ records, output: parseOutput(names.map((name) => `rm x ${name}\n`).join(""), "text"), probes: [] });
+    const twice = prepared.verify({ records, output: parseOutput(names.map((name) => `rm x ${name}\nrm x ${name}\n`).join(""), "text"), probes: [] });
+    expect([...once.keys()]).toEqual(checks.map((check) => check.id));
+    expect(once.get(hiddenCheckId)).toEqual({ ok: true });
+    expect(twice.get(hiddenCheckId)).toMatchObject({ ok: false });
+  });
+
+  test("a hidden check that reads a workload its task does not run is refused", async () => {
+    const dir = await gradersWith({ "vfs-unlink.hidden.ts": hiddenCheckSource.replace("workloads: { unlinker }", "workloads: { writer: unlinker }") });
+    await expect(loadExerciseFrom(dir, "vfs-unlink")).rejects.toThrow('reads the unlinker workload as "writer"');
+  });
+
+  test("a hidden check whose id a check of the grader has is refused", async () => {
+    const dir = await gradersWith({ "vfs-unlink.hidden.ts": hiddenCheckSource.replace(`id: "${hiddenCheckId}"`, 'id: "parent"') });
+    await expect(loadExerciseFrom(dir, "vfs-unlink")).rejects.toThrow('two checks with the id "parent"');
   });
 
   test("a hidden check for a task the exercise does not have is refused", async () => {
@@ -49,8 +58,8 @@ describe("hidden checks", () => {
     await writeFile(
       join(dir, "inline.ts"),
       `import { exercise, pass, task } from ${JSON.stringify(kit("exercise.ts"))};
-export default exercise({ id: "inline", title: "t", requires: [], tasks: [task({ name: "a.bt", script: "a.bt", output: "text", plan: () => ({}), workloads: () => [],
-  checks: [{ name: "a secret check", points: 1, hidden: true, verify: () => pass }] })] });
+export default exercise({ id: "inline", title: "t", requires: [], tasks: [task({ name: "a.bt", script: "a.bt", output: "text", plan: () => ({}), workloads: {}, launch: () => ({}),
+  checks: [{ id: "secret", name: "a secret check", points: 1, hidden: true, verify: () => pass }] })] });
 `,
     );
     expect((await readdir(dir)).sort()).toEqual(["inline.ts", "vfs-unlink.ts"]);

@@ -8,23 +8,28 @@ import { exportStudentRepository } from "../../graders/kit/export/student-reposi
 
 export const repo = fileURLToPath(new URL("../..", import.meta.url));
 export const hiddenCheckName = "prints each unlinked file exactly once";
+export const hiddenCheckId = "exactly-once";
 
 export const hiddenCheckSource = `import { z } from "zod";
 import { fail, pass } from "./kit/exercise.ts";
+import { holds, valueLines } from "./kit/evidence/line-values.ts";
 import { hiddenChecks } from "./kit/hidden-checks.ts";
+import { unlinker } from "./kit/workloads/unlinker.ts";
 
 export default hiddenChecks({
   task: "vfs-unlink.bt",
   output: "text",
   plan: z.object({ unlinks: z.array(z.object({ name: z.string() })) }),
+  workloads: { unlinker },
   checks: [
     {
+      id: "${hiddenCheckId}",
       name: "${hiddenCheckName}",
       points: 1,
       verify: ({ plan, output }) => {
-        const lastFields = output.lines.map((line) => line.trim().split(/\\s+/).at(-1));
-        const wrong = plan.unlinks.filter((unlink) => lastFields.filter((field) => field === unlink.name).length !== 1);
-        return wrong.length === 0 ? pass : fail(\`\${wrong.length} unlinked files were not printed exactly once, as the last field.\`);
+        const named = (name: string) => valueLines(output.lines).filter((line) => holds(line, name)).length;
+        const wrong = plan.unlinks.filter((unlink) => named(unlink.name) !== 1);
+        return wrong.length === 0 ? pass : fail(\`\${wrong.length} unlinked files were not printed exactly once.\`);
       },
     },
   ],

@@ -14,7 +14,8 @@ import { sharedLabProvider } from "../../graders/kit/session.ts";
 import { silentProgress } from "../../graders/kit/ui/progress.ts";
 import { grade } from "../support/prove-grader.ts";
 import { vfsUnlinkVariant } from "../support/vfs-unlink-variant.ts";
-import { unlinkerPlan } from "../../fixtures/workloads/plans.ts";
+import { unlinker } from "../../graders/kit/workloads/unlinker.ts";
+import { shell } from "../support/shell-workload.ts";
 
 const hostile = fileURLToPath(new URL("../../fixtures/hostile", import.meta.url));
 const vfsUnlinkChecks = 5;
@@ -98,22 +99,20 @@ describe("a script that reads the workload's record while it runs", () => {
   // The workload's stdout is a pipe to the grader; root can open it through /proc and read
   // records before the grader does. The workload numbers its records, so that shows. A slow
   // workload keeps the pipe open while bpftrace's cat() runs.
-  const slowUnlinker = vfsUnlinkVariant<null>("vfs-unlink against a slow unlinker", {
+  const slowUnlinker = vfsUnlinkVariant("vfs-unlink against a slow unlinker", {
     name: "vfs-unlink.bt",
     plan: () => null,
-    workloads: () => [
-      {
-        program: "unlinker",
-        plan: unlinkerPlan({
-          comm: "slow-unlinker",
-          steps: Array.from({ length: 8 }, (_, index) => [
-            { op: "unlink" as const, dir: "/tmp/slow", name: `f${index}` },
-            { op: "pause" as const, us: 300_000 },
-          ]).flat(),
-        }),
+    workloads: { unlinker },
+    launch: () => ({
+      unlinker: {
+        comm: "slow-unlinker",
+        steps: Array.from({ length: 8 }, (_, index) => [
+          { op: "unlink" as const, dir: "/tmp/slow", name: `f${index}` },
+          { op: "pause" as const, us: 300_000 },
+        ]).flat(),
       },
-    ],
-    checks: [{ name: "judged only when the record is whole", points: 1, verify: () => pass }],
+    }),
+    checks: [{ id: "whole", name: "judged only when the record is whole", points: 1, verify: () => pass }],
   });
 
   test("fails its checks, saying the record reached the grader incomplete", async () => {
@@ -138,21 +137,23 @@ describe("files a student's editor may produce", () => {
 
 describe("a submission that kills the lab machine", () => {
   // The workload is a shell reading its plan on stdin: it crashes the guest kernel.
-  const panics = vfsUnlinkVariant<null>("Crashes the lab machine on purpose", {
+  const crash = ["echo 1 > /proc/sys/kernel/sysrq; echo c > /proc/sysrq-trigger"];
+  const panics = vfsUnlinkVariant("Crashes the lab machine on purpose", {
     name: "panic",
     plan: () => null,
-    workloads: () => [{ program: "sh", plan: "echo 1 > /proc/sys/kernel/sysrq; echo c > /proc/sysrq-trigger\n" }],
-    checks: [{ name: "never reached: the machine is gone", points: 1, verify: () => pass }],
+    workloads: { shell },
+    launch: () => ({ shell: { commands: crash } }),
+    checks: [{ id: "never", name: "never reached: the machine is gone", points: 1, verify: () => pass }],
   });
 
   test("once: graded again on a new machine, and the report says why", async () => {
     let crashes = 0;
-    const panicsOnce = vfsUnlinkVariant<null>("Crashes the lab machine the first time", {
+    const panicsOnce = vfsUnlinkVariant("Crashes the lab machine the first time", {
       name: "panic once",
       plan: () => null,
-      workloads: () =>
-        crashes++ === 0 ? [{ program: "sh", plan: "echo 1 > /proc/sys/kernel/sysrq; echo c > /proc/sysrq-trigger\n" }] : [],
-      checks: [{ name: "judged on the second machine", points: 1, verify: () => pass }],
+      workloads: { shell },
+      launch: () => ({ shell: { commands: crashes++ === 0 ? crash : [] } }),
+      checks: [{ id: "second-machine", name: "judged on the second machine", points: 1, verify: () => pass }],
     });
     const provider = new LabProvider([vmBackend()], silentProgress);
     try {

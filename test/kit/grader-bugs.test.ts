@@ -10,12 +10,14 @@ import { vfsUnlinkVariant } from "../support/vfs-unlink-variant.ts";
 const solutions = fileURLToPath(new URL("../../solutions", import.meta.url));
 
 test("a check that throws makes the exercise not gradable, blaming bpflab, with the stack on stderr only", async () => {
-  const buggy = vfsUnlinkVariant<null>("A grader with a bug", {
+  const buggy = vfsUnlinkVariant("A grader with a bug", {
     name: "the reference vfs-unlink.bt, judged by a check that throws",
     plan: () => null,
-    workloads: () => [],
+    workloads: {},
+    launch: () => ({}),
     checks: [
       {
+        id: "throws",
         name: "throws instead of judging",
         points: 1,
         verify: () => {

@@ -7,23 +7,26 @@ import { pass } from "../../graders/kit/exercise.ts";
 import { gradeExercise } from "../../graders/kit/grade/grade-exercise.ts";
 import { sharedLabProvider } from "../../graders/kit/session.ts";
 import { silentProgress } from "../../graders/kit/ui/progress.ts";
+import { unlinker } from "../../graders/kit/workloads/unlinker.ts";
+import { recordsOf } from "../../graders/kit/workloads/workload.ts";
 import { vfsUnlinkVariant } from "../support/vfs-unlink-variant.ts";
 
 const solutions = fileURLToPath(new URL("../../solutions", import.meta.url));
 
 /** An exercise whose one task is inconclusive for its first `inconclusiveRuns` runs. */
 function flakyWorkload(inconclusiveRuns: number) {
-  const plans: number[] = [];
-  const spec = vfsUnlinkVariant<number>("A workload that does not always do what the checks need", {
-    name: "the reference vfs-unlink.bt against a workload that echoes its plan",
-    plan: (random) => random.int(1, 1_000_000_000),
-    workloads: (plan) => [{ program: "sh", plan: `echo ${plan}\n` }],
+  const plans: string[] = [];
+  const spec = vfsUnlinkVariant("A workload that does not always do what the checks need", {
+    name: "the reference vfs-unlink.bt against an unlinker that unlinks a file named by its plan",
+    plan: (random) => `f${random.int(1, 1_000_000_000)}`,
+    workloads: { unlinker },
+    launch: (name) => ({ unlinker: { steps: [{ op: "unlink" as const, dir: "/tmp/inconclusive", name }] } }),
     inconclusive: ({ plan, records }) => {
       plans.push(plan);
-      expect(records.sh?.trim()).toBe(String(plan));
+      expect(recordsOf(records.unlinker, "unlink").map((record) => record.name)).toEqual([plan]);
       return plans.length <= inconclusiveRuns ? `run ${plans.length} was made inconclusive on purpose` : undefined;
     },
-    checks: [{ name: "judged only on a conclusive run", points: 1, verify: () => pass }],
+    checks: [{ id: "conclusive", name: "judged only on a conclusive run", points: 1, verify: () => pass }],
   });
   return { spec, plans };
 }

@@ -2,8 +2,14 @@
 // workload's pipe (the task's checks fail); a workload that failed on its own makes the
 // exercise not gradable. Records here are the workloads' documented line format.
 import { describe, expect, test } from "vitest";
-import { workloadProblem } from "../../graders/kit/grade/workload-integrity.ts";
+import { readWorkload } from "../../graders/kit/grade/workload-integrity.ts";
 import type { WorkloadResult } from "../../graders/kit/run/script-run.ts";
+import { unlinker as unlinkerWorkload } from "../../graders/kit/workloads/unlinker.ts";
+
+function workloadProblem(result: WorkloadResult) {
+  const reading = readWorkload(unlinkerWorkload, result);
+  return reading.kind === "problem" ? reading.problem : undefined;
+}
 
 function unlinker(stdout: string, exit: WorkloadResult["exit"] = { kind: "exited", code: 0 }, stderr = ""): WorkloadResult {
   return { program: "unlinker", label: "unlinker", exit, stdout, stderr };
@@ -43,7 +49,7 @@ describe("a workload's record", () => {
     });
   });
 
-  test("of a program that is not a bpflab workload is not judged", () => {
-    expect(workloadProblem({ program: "sh", label: "sh", exit: { kind: "exited", code: 0 }, stdout: "hello\n", stderr: "" })).toBeUndefined();
+  test("whole: its records, typed, for the checks", () => {
+    expect(readWorkload(unlinkerWorkload, unlinker(pause(0) + done(1)))).toEqual({ kind: "records", records: [{ op: "pause", us: 1 }, { op: "done", elapsed_ns: 5 }] });
   });
 });

@@ -4,7 +4,7 @@ import type { CheckResult, ExerciseResult, SubmissionResult } from "../../grader
 import { submissionResult } from "../../graders/kit/grade/results.ts";
 
 function check(name: string, max: number, ok: boolean, hidden = false): CheckResult {
-  return { task: "vfs-unlink.bt", name, ok, points: ok ? max : 0, max, hidden, message: ok ? "" : `${name} # is wrong \\ here`, excerpt: ok ? [] : ["rm-x a.txt"] };
+  return { id: name.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 30), task: "vfs-unlink.bt", name, ok, points: ok ? max : 0, max, hidden, message: ok ? "" : `${name} # is wrong \\ here`, excerpt: ok ? [] : ["rm-x a.txt"] };
 }
 
 function exercise(id: string, checks: CheckResult[], gradable = true): ExerciseResult {

@@ -1,12 +1,12 @@
 // Tests that need a grader of their own build it here: one text task on vfs-unlink.bt, the
 // script every submission these tests grade has, with the plan, workloads and checks under test.
-import { exercise, task, type Exercise, type TaskSpec } from "../../graders/kit/exercise.ts";
+import { exercise, task, type Exercise, type TaskSpec, type Workloads } from "../../graders/kit/exercise.ts";
 
-export function vfsUnlinkVariant<Plan>(title: string, spec: Omit<TaskSpec<Plan, "text">, "script" | "output">): Exercise {
+export function vfsUnlinkVariant<Plan, W extends Workloads>(title: string, spec: Omit<TaskSpec<Plan, "text", W>, "script" | "output">): Exercise {
   return exercise({
     id: "vfs-unlink",
     title,
     requires: [],
-    tasks: [task<Plan, "text">({ ...spec, script: "vfs-unlink.bt", output: "text" })],
+    tasks: [task({ ...spec, script: "vfs-unlink.bt", output: "text" })],
   });
 }

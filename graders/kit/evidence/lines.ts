@@ -1,26 +1,4 @@
-// Helpers for tasks whose output is printf lines of whitespace-separated fields.
-
-export function fieldsOf(line: string): string[] {
-  return line.trim().split(/\s+/).filter(Boolean);
-}
-
-/** A printf line that starts with the command name and ends with a file name. */
-export interface CommLine {
-  comm: string;
-  /** The fields between the first and the last. */
-  middle: string[];
-  last: string;
-  line: string;
-}
-
-/** The lines of at least two fields, read as "<comm> ... <last>". */
-export function commLines(lines: readonly string[]): CommLine[] {
-  return lines.flatMap((line) => {
-    const fields = fieldsOf(line);
-    const [comm, last] = [fields[0], fields.at(-1)];
-    return fields.length >= 2 && comm !== undefined && last !== undefined ? [{ comm, middle: fields.slice(1, -1), last, line }] : [];
-  });
-}
+// Helpers for the messages of checks on printed lines.
 
 /** Up to `count` lines, for an excerpt; says how many more there were. */
 export function someLines(lines: readonly string[], count = 8): string[] {

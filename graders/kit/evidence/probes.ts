@@ -1,8 +1,6 @@
 // Which probes a script attaches, as bpftrace itself resolves them (`bpftrace -l script.bt`):
 // aliases such as kfunc/fentry and wildcards are expanded by bpftrace, not guessed here.
 import { canonicalProbeType, parseProbeListing } from "../bpftrace/script-probes.ts";
-import type { LabMachine } from "../machine/lab-machine.ts";
-import { collectOutput } from "../run/collect-output.ts";
 
 const functionProviders = new Set(["fentry", "fexit", "kprobe", "kretprobe"]);
 
@@ -15,7 +13,9 @@ export interface ScriptProbe {
   spec: string;
 }
 
-export function scriptProbesFromListing(stdout: string): ScriptProbe[] {
+/** The probes in `bpftrace -l script`'s output; none when bpftrace refused the script (null). */
+export function scriptProbesFromListing(stdout: string | null): ScriptProbe[] {
+  if (stdout === null) return [];
   return parseProbeListing(stdout).map((listed) => {
     const provider = canonicalProbeType(listed.type);
     return {
@@ -28,12 +28,4 @@ export function scriptProbesFromListing(stdout: string): ScriptProbe[] {
 
 export function attachesTo(probes: readonly ScriptProbe[], providers: readonly string[], target: string): boolean {
   return probes.some((probe) => providers.includes(probe.provider) && probe.target === target);
-}
-
-/** Lists the probes of a script already copied into the machine; empty when bpftrace rejects it. */
-export async function listScriptProbes(machine: LabMachine, scriptPath: string): Promise<ScriptProbe[]> {
-  const listing = await machine.spawn(["bpftrace", "-l", scriptPath], { cwd: "/tmp" });
-  const output = collectOutput(listing, 256 * 1024);
-  const exit = await listing.exit;
-  return exit.kind === "exited" && exit.code === 0 ? scriptProbesFromListing(output.stdout.text()) : [];
 }

@@ -10,7 +10,7 @@ import { gradeExercise } from "./grade-exercise.ts";
 import { submissionResult, type ExerciseResult, type SubmissionResult } from "./results.ts";
 import { folderProblems } from "./submission-folder.ts";
 import { transcriptsIn } from "./transcript.ts";
-import { notGradableResult, refusedResult } from "./unscored-results.ts";
+import { notGradableResult, refusedResult } from "./exercise-result.ts";
 
 export interface Submission {
   id: string;

@@ -2,6 +2,8 @@
 import type { MachineInfo } from "../machine/lab-machine.ts";
 
 export interface CheckResult {
+  /** The check's stable id, unique in its exercise: what reports, proofs and regrades key it by. */
+  id: string;
   /** The task (script run) the check belongs to. */
   task: string;
   name: string;

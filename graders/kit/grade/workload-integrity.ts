@@ -2,8 +2,8 @@
 // workload that exits 0 always ends its records with "done", numbered 0, 1, ... without a gap.
 // Records missing from the pipe mean something else read it while the workload ran (a script's
 // cat() of /proc/PID/fd/1): that run proves nothing, and it is the script's doing.
-import { MissingRecordsError, parseRecords, RecordError, workloadNames, type WorkloadName } from "../../../fixtures/workloads/records.ts";
 import type { WorkloadResult } from "../run/script-run.ts";
+import { MissingRecordsError, RecordError, type AnyWorkload } from "../workloads/workload.ts";
 
 export type WorkloadProblem =
   /** The script interfered with the workload: the task's checks fail with this message. */
@@ -11,31 +11,36 @@ export type WorkloadProblem =
   /** The workload itself failed: the exercise is not gradable. */
   | { blame: "machine"; message: string };
 
-const isWorkloadName = (program: string): program is WorkloadName => (workloadNames as readonly string[]).includes(program);
+export type WorkloadReading = { kind: "records"; records: readonly { op: string }[] } | { kind: "problem"; problem: WorkloadProblem };
 
-function tampered(workload: WorkloadResult, what: string): WorkloadProblem {
+function tampered(workload: WorkloadResult, what: string): WorkloadReading {
   return {
-    blame: "script",
-    message: `the workload ${workload.label}'s record of what it did reached the grader incomplete (${what}): something read its standard output while it ran, such as cat() of /proc/PID/fd/1. A script may trace the workload, not read its files or pipes; this run cannot be checked.`,
+    kind: "problem",
+    problem: {
+      blame: "script",
+      message: `the workload ${workload.label}'s record of what it did reached the grader incomplete (${what}): something read its standard output while it ran, such as cat() of /proc/PID/fd/1. A script may trace the workload, not read its files or pipes; this run cannot be checked.`,
+    },
   };
 }
 
-export function workloadProblem(workload: WorkloadResult): WorkloadProblem | undefined {
-  if (!isWorkloadName(workload.program)) return undefined;
-  let records;
+const machineFailure = (message: string): WorkloadReading => ({ kind: "problem", problem: { blame: "machine", message } });
+
+/** The workload's records, parsed with its definition, or what went wrong. */
+export function readWorkload(definition: AnyWorkload, workload: WorkloadResult): WorkloadReading {
+  let records: { op: string }[];
   try {
-    records = parseRecords(workload.stdout, workload.program);
+    records = definition.parse(workload.stdout);
   } catch (error) {
     if (error instanceof MissingRecordsError) return tampered(workload, error.message);
     if (error instanceof RecordError && workload.exit.kind === "exited" && workload.exit.code === 0) return tampered(workload, error.message);
-    return { blame: "machine", message: `the workload ${workload.label} failed: ${error instanceof Error ? error.message : String(error)}` };
+    return machineFailure(`the workload ${workload.label} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const failure = records.find((record) => record.op === "error");
-  if (failure) return { blame: "machine", message: `the workload ${workload.label} failed: ${failure.message}` };
+  const failure = records.find((record): record is { op: "error"; message: string } => record.op === "error");
+  if (failure) return machineFailure(`the workload ${workload.label} failed: ${failure.message}`);
   if (workload.exit.kind !== "exited" || workload.exit.code !== 0) {
     const how = workload.exit.kind === "signaled" ? `was killed by signal ${workload.exit.signal}` : workload.exit.kind === "exited" ? `exited with status ${workload.exit.code}` : "was lost";
-    return { blame: "machine", message: `the workload ${workload.label} ${how}${workload.stderr.trim() ? `: ${workload.stderr.trim().split("\n")[0]}` : ""}` };
+    return machineFailure(`the workload ${workload.label} ${how}${workload.stderr.trim() ? `: ${workload.stderr.trim().split("\n")[0]}` : ""}`);
   }
   if (records.at(-1)?.op !== "done") return tampered(workload, `its last ${records.length === 0 ? "and only " : ""}record, "done", is missing`);
-  return undefined;
+  return { kind: "records", records };
 }

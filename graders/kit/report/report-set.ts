@@ -7,7 +7,8 @@ import type { Shard } from "../grade/shard.ts";
 import { toCsv } from "./csv.ts";
 import { toGradescope, type HiddenVisibility } from "./gradescope.ts";
 import { toPrairieLearn } from "./prairielearn.ts";
-import { resultsFileName, studentIdSchema, toResultsFile } from "./results-file.ts";
+import { studentIdSchema } from "../grade/results-schema.ts";
+import { resultsFileName, toResultsFile } from "./results-file.ts";
 import { summaryFromTap, type ClassSummary } from "./summary.ts";
 import { toTap } from "./tap.ts";
 

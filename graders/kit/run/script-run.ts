@@ -5,6 +5,7 @@ import type { ExitStatus, LabMachine, RemoteProcess } from "../machine/lab-machi
 import { AttachMarkerScanner, attachedMarker } from "./attach-marker.ts";
 import { collectOutput } from "./collect-output.ts";
 import { sleep, within } from "./timing.ts";
+import type { WorkloadLaunch } from "../workloads/workload.ts";
 
 export interface ScriptInvocation {
   /** Path of the script inside the lab machine. */
@@ -12,15 +13,6 @@ export interface ScriptInvocation {
   /** Positional parameters ($1, $2, ...). */
   args: readonly string[];
   json: boolean;
-}
-
-export interface WorkloadLaunch {
-  /** Program name in the lab image (fixtures/workloads/<program>.c). */
-  program: string;
-  /** Sent on stdin, never on the command line, where a script could read it. */
-  plan: string;
-  /** The key of its records in the evidence when a task runs one program twice; the program otherwise. */
-  label?: string;
 }
 
 export interface RunLimits {
@@ -66,7 +58,7 @@ export interface ScriptRun {
   stderr: string;
   stdoutBytes: number;
   workloads: WorkloadResult[];
-  attachMs: number | undefined;
+  attachMs?: number | undefined;
   totalMs: number;
 }
 
@@ -87,7 +79,7 @@ function watchForMarker(process: RemoteProcess): Promise<void> {
 }
 
 async function runWorkload(machine: LabMachine, launch: WorkloadLaunch, limits: RunLimits): Promise<WorkloadResult> {
-  const process = await machine.spawn([launch.program], { stdin: launch.plan, cwd: "/tmp" });
+  const process = await machine.spawn([launch.program], { stdin: launch.stdin, cwd: "/tmp" });
   const output = collectOutput(process, limits.outputCapBytes);
   const exit = await within(process.exit, limits.workloadTimeoutMs, undefined);
   if (exit === undefined) process.signal("SIGKILL");
@@ -95,7 +87,7 @@ async function runWorkload(machine: LabMachine, launch: WorkloadLaunch, limits: 
   lostIfLost(machine, finalExit);
   return {
     program: launch.program,
-    label: launch.label ?? launch.program,
+    label: launch.label,
     exit: finalExit,
     stdout: output.stdout.text(),
     stderr: output.stderr.text(),

@@ -1,0 +1,80 @@
+// Judges one run of a task from what was recorded of it: no lab machine, nothing random. The
+// live grade and a regrade from a transcript both come here, so they cannot disagree.
+import type { PreparedTask, Task, TaskRecords, Verdict, Verdicts } from "../exercise.ts";
+import { parseOutput } from "../evidence/output.ts";
+import { scriptProbesFromListing } from "../evidence/probes.ts";
+import type { CheckResult } from "./results.ts";
+import { describeEnding, describeRejection } from "./run-problems.ts";
+import type { TaskAttempt } from "./task-attempt.ts";
+import { readWorkload } from "./workload-integrity.ts";
+
+export type Judgement =
+  | { kind: "judged"; checks: CheckResult[]; notes: string[] }
+  /** The workloads did not bring about what the checks need: run the task again. */
+  | { kind: "inconclusive"; reason: string }
+  /** The workloads failed on their own: nobody's script is to blame. */
+  | { kind: "not-gradable"; reason: string };
+
+const excerptLines = 12;
+const excerptLineChars = 160;
+
+function headOf(text: string): string[] {
+  const lines = text.split("\n").filter((line) => line.trim() !== "");
+  return lines.length > excerptLines ? [...lines.slice(0, excerptLines), `... (${lines.length - excerptLines} more lines)`] : lines;
+}
+
+/** Excerpts stay readable whatever was printed: a dozen lines, each cut to a line's width. */
+function trimExcerpt(lines: readonly string[]): string[] {
+  const cut = lines.map((line) => (line.length > excerptLineChars ? `${line.slice(0, excerptLineChars)}... (${line.length} characters)` : line));
+  return cut.length > excerptLines ? [...cut.slice(0, excerptLines), `... (${cut.length - excerptLines} more lines)`] : cut;
+}
+
+/** Every check of the task with its verdict; `fallbackExcerpt` stands in where a verdict has none. */
+export function checkResults(task: Task, verdictOf: (id: string) => Verdict, fallbackExcerpt: readonly string[], note?: string): CheckResult[] {
+  return task.checks.map((check) => {
+    const verdict = verdictOf(check.id);
+    const base = { id: check.id, task: task.name, name: check.name, points: verdict.ok ? check.points : 0, max: check.points, hidden: check.hidden };
+    if (verdict.ok) return { ...base, ok: true, message: "", excerpt: [] };
+    const message = note ? `${verdict.message} ${note}` : verdict.message;
+    return { ...base, ok: false, message, excerpt: trimExcerpt(verdict.excerpt ?? fallbackExcerpt) };
+  });
+}
+
+/** The same verdict for every check of a task: its script could not be run, or was refused. */
+export function everyCheck(task: Task, verdict: Verdict, fallbackExcerpt: readonly string[] = []): CheckResult[] {
+  return checkResults(task, () => verdict, fallbackExcerpt);
+}
+
+function missingVerdict(id: string): Verdict {
+  throw new Error(`a grader gave no verdict for its check "${id}"`);
+}
+
+export function judgeAttempt(task: Task, prepared: PreparedTask, attempt: TaskAttempt): Judgement {
+  const { run } = attempt;
+  const rejection = describeRejection(run, task.script);
+  if (rejection) return { kind: "judged", checks: everyCheck(task, rejection, headOf(run.stderr)), notes: [] };
+
+  const byLabel: Record<string, readonly { op: string }[]> = {};
+  for (const workload of run.workloads) {
+    const definition = task.workloads[workload.label];
+    if (!definition) throw new Error(`task ${task.name} ran a workload labelled ${workload.label}, which it does not define`);
+    const reading = readWorkload(definition, workload);
+    if (reading.kind === "records") {
+      byLabel[workload.label] = reading.records;
+      continue;
+    }
+    if (reading.problem.blame === "machine") return { kind: "not-gradable", reason: `${task.name}: ${reading.problem.message}` };
+    return { kind: "judged", checks: everyCheck(task, { ok: false, message: reading.problem.message }, headOf(run.stdout)), notes: [] };
+  }
+  const records: TaskRecords = { byLabel };
+  const inconclusive = prepared.inconclusive(records);
+  if (inconclusive) return { kind: "inconclusive", reason: inconclusive };
+
+  const verdicts: Verdicts = prepared.verify({ records, output: parseOutput(run.stdout, task.output), probes: scriptProbesFromListing(attempt.probeListing) });
+  const ending = describeEnding(run);
+  return {
+    kind: "judged",
+    checks: checkResults(task, (id) => verdicts.get(id) ?? missingVerdict(id), headOf(run.stdout), ending),
+    notes: ending ? [`${task.script}: ${ending}`] : [],
+  };
+}

@@ -1,0 +1,53 @@
+// The results of grading as zod schemas, for files that hold them and are read back: a report
+// folder's results.json and every transcript. They are kept equal to the types of results.ts.
+import { z } from "zod";
+import type { ExerciseResult, SubmissionResult } from "./results.ts";
+
+/** A student id names folders in the report set: one path component, nothing more. */
+export const studentIdSchema = z
+  .string()
+  .min(1)
+  .refine((id) => id !== "." && id !== ".." && !/[/\0]/.test(id), "a student id is a single folder name");
+
+export const checkResultSchema = z.object({
+  id: z.string(),
+  task: z.string(),
+  name: z.string(),
+  ok: z.boolean(),
+  points: z.number(),
+  max: z.number(),
+  hidden: z.boolean(),
+  message: z.string(),
+  excerpt: z.array(z.string()),
+});
+
+export const machineInfoSchema = z.object({
+  backend: z.enum(["vm", "container", "host"]),
+  accelerator: z.enum(["kvm", "tcg", "none"]),
+  kernelRelease: z.string(),
+  packages: z.record(z.string(), z.string()),
+});
+
+export const reviewAnswerSchema = z.object({ file: z.string(), question: z.string(), answer: z.string().optional() });
+
+export const exerciseResultSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  score: z.number(),
+  max: z.number(),
+  gradable: z.boolean(),
+  reason: z.string().optional(),
+  checks: z.array(checkResultSchema),
+  notes: z.array(z.string()),
+  review: z.array(reviewAnswerSchema),
+  seed: z.number(),
+  machine: machineInfoSchema.optional(),
+  transcript: z.string().optional(),
+}) satisfies z.ZodType<ExerciseResult>;
+
+export const submissionResultSchema = z.object({
+  id: studentIdSchema,
+  score: z.number(),
+  max: z.number(),
+  exercises: z.array(exerciseResultSchema),
+}) satisfies z.ZodType<SubmissionResult>;
