@@ -2,7 +2,7 @@
 // descriptor and the file's name, only for files whose name contains a substring. The lab's
 // substring is "crack"; here it is random, given as $1.
 import { exercise, fail, pass, task, type Verdict } from "./kit/exercise.ts";
-import { gluedValue, holds, holdsFd, valueLines, type ValueLine } from "./kit/evidence/line-values.ts";
+import { gluedValue, holds, holdsFd, valueInAMap, valueLines, type ValueLine } from "./kit/evidence/line-values.ts";
 import { plural, someLines } from "./kit/evidence/lines.ts";
 import { attachesTo } from "./kit/evidence/probes.ts";
 import { mapper, type MmapRecord } from "./kit/workloads/mapper.ts";
@@ -92,9 +92,9 @@ export default exercise({
             const missing = files.filter((file) => !file.line);
             const first = missing[0]?.mmap;
             if (!first) return pass;
-            const glued = gluedValue(lines, first.name);
-            const hint = glued
-              ? ` (${glued})`
+            const why = gluedValue(lines, first.name) ?? valueInAMap(output.text.mapPrints, first.name);
+            const hint = why
+              ? ` (${why})`
               : cutName(lines, first.name)
                 ? `. A line shows only the start of ${first.name}: str(ptr, N) keeps at most N-1 characters, so pick an N above the longest name (32 is enough here).`
                 : `. Filter with strcontains(name, str($1)): $1 is "${plan.substring}" in this run, not a fixed string.`;

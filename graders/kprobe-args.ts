@@ -2,7 +2,7 @@
 // kprobe (casting argN to the type the kernel passes there), and a kretprobe's return value.
 import { exercise, fail, pass, task, type Verdict } from "./kit/exercise.ts";
 import { eventsNotOfTheWorkload, integersInOrder } from "./kit/evidence/in-order.ts";
-import { gluedValue, holds, valueLines } from "./kit/evidence/line-values.ts";
+import { gluedValue, holds, valueInAMap, valueLines } from "./kit/evidence/line-values.ts";
 import { plural, someLines } from "./kit/evidence/lines.ts";
 import type { ScriptProbe } from "./kit/evidence/probes.ts";
 import type { Random } from "./kit/run/random.ts";
@@ -76,9 +76,9 @@ export default exercise({
             const missing = names.filter((name) => !lines.some((line) => holds(line, name)));
             const first = missing[0];
             if (first === undefined) return pass;
-            const glued = gluedValue(lines, first);
+            const why = gluedValue(lines, first) ?? valueInAMap(output.text.mapPrints, first);
             return fail(
-              `${plural(missing.length, "unlinked file")} of ${names.length} had no line naming them, e.g. ${first}${glued ? ` (${glued})` : ""}: print "<comm> <file>", the name read through (struct dentry *)argN, where N is the dentry's position among vfs_unlink's arguments on this kernel, counting from arg0 (bpftrace -lv 'kfunc:vfs_unlink' lists them in order).`,
+              `${plural(missing.length, "unlinked file")} of ${names.length} had no line naming them, e.g. ${first}${why ? ` (${why})` : ""}: print "<comm> <file>", the name read through (struct dentry *)argN, where N is the dentry's position among vfs_unlink's arguments on this kernel, counting from arg0 (bpftrace -lv 'kfunc:vfs_unlink' lists them in order).`,
               someLines(output.lines),
             );
           },

@@ -1,7 +1,7 @@
 // Lab "kfunc probes", exercise 1: for every unlinked file, print the command, the parent
 // directory and the file name, from a kfunc (fentry) probe on vfs_unlink.
 import { exercise, fail, pass, task, type Verdict } from "./kit/exercise.ts";
-import { gluedValue, holds, valueLines, type ValueLine } from "./kit/evidence/line-values.ts";
+import { gluedValue, holds, valueInAMap, valueLines, type ValueLine } from "./kit/evidence/line-values.ts";
 import { plural, someLines } from "./kit/evidence/lines.ts";
 import { attachesTo } from "./kit/evidence/probes.ts";
 import { unlinker, type UnlinkRecord } from "./kit/workloads/unlinker.ts";
@@ -65,9 +65,9 @@ export default exercise({
             const missing = linesFor(unlinks, valueLines(output.lines)).filter((match) => !match.line);
             const first = missing[0]?.unlink;
             if (!first) return pass;
-            const glued = gluedValue(valueLines(output.lines), first.name);
+            const why = gluedValue(valueLines(output.lines), first.name) ?? valueInAMap(output.text.mapPrints, first.name);
             return fail(
-              `${plural(missing.length, "unlinked file")} of ${unlinks.length} had no line naming them, e.g. ${first.path}${glued ? `: ${glued}` : ""}. Print "<comm> <parent> <file>" for every vfs_unlink call.`,
+              `${plural(missing.length, "unlinked file")} of ${unlinks.length} had no line naming them, e.g. ${first.path}${why ? `: ${why}` : ""}. Print "<comm> <parent> <file>" for every vfs_unlink call.`,
               someLines(output.lines),
             );
           },

@@ -27,16 +27,16 @@ describe("shards", () => {
   test("merging the shards' folders gives the whole-class report set, byte for byte", async () => {
     const root = await mkdtemp(join(tmpdir(), "bpflab-merge-"));
     const options = { hiddenVisibility: "after_published" as const, classSize: classResults.length };
-    await writeReportSet(join(root, "whole"), classResults, { ...options, shard: { index: 1, count: 1 } });
+    await writeReportSet(join(root, "whole"), { ...options, submissions: classResults, shard: { index: 1, count: 1 } });
     for (const index of [1, 2]) {
       const part = inShard(classResults, { index, count: 2 });
-      await writeReportSet(join(root, `shard-${index}`), part, { ...options, shard: { index, count: 2 } });
+      await writeReportSet(join(root, `shard-${index}`), { ...options, submissions: part, shard: { index, count: 2 } });
     }
     const files = await Promise.all([2, 1].map((index) => readResultsFile(join(root, `shard-${index}`))));
     const merged = mergeShards(files);
-    await writeReportSet(join(root, "merged"), merged.submissions, { ...options, shard: { index: 1, count: 1 } });
+    await writeReportSet(join(root, "merged"), { ...options, submissions: merged.submissions, shard: { index: 1, count: 1 } });
     const whole = [...classResults].sort((a, b) => (a.id < b.id ? -1 : 1));
-    await writeReportSet(join(root, "sorted"), whole, { ...options, shard: { index: 1, count: 1 } });
+    await writeReportSet(join(root, "sorted"), { ...options, submissions: whole, shard: { index: 1, count: 1 } });
     for (const file of ["report.tap", "summary.csv", "summary.json", "results.json", "gradescope/bob/results.json", "prairielearn/carol/results.json"]) {
       expect(await readFile(join(root, "merged", file), "utf8"), file).toBe(await readFile(join(root, "sorted", file), "utf8"));
     }
@@ -45,7 +45,7 @@ describe("shards", () => {
   test("a missing, repeated or foreign shard is refused", async () => {
     const root = await mkdtemp(join(tmpdir(), "bpflab-merge-"));
     const options = { hiddenVisibility: "after_published" as const, classSize: classResults.length };
-    for (const index of [1, 2, 3]) await writeReportSet(join(root, `s${index}`), inShard(classResults, { index, count: 3 }), { ...options, shard: { index, count: 3 } });
+    for (const index of [1, 2, 3]) await writeReportSet(join(root, `s${index}`), { ...options, submissions: inShard(classResults, { index, count: 3 }), shard: { index, count: 3 } });
     const [one, two, three] = await Promise.all([1, 2, 3].map((index) => readResultsFile(join(root, `s${index}`))));
     expect(() => mergeShards([one!, three!])).toThrow("shard 2/3 missing");
     expect(() => mergeShards([one!, one!, two!, three!])).toThrow("shard 1/3 is there twice");

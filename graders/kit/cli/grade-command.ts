@@ -1,24 +1,23 @@
 // `bpflab grade <dir>`: grade one submission or a class, in parallel, optionally one shard of
 // it, and write the reports (TAP or JSON on stdout, or every format under --out).
 import { availableParallelism } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { findSubmissions, gradeSubmissions } from "../grade/grade-submissions.ts";
 import { inShard, parseShard, type Shard } from "../grade/shard.ts";
 import { LabProvider } from "../machine/lab-provider.ts";
+import type { StdoutFormat } from "../report/formats.ts";
 import type { HiddenVisibility } from "../report/gradescope.ts";
-import { toJsonReport } from "../report/json.ts";
-import { writeReportSet } from "../report/report-set.ts";
-import { toTap } from "../report/tap.ts";
 import { newSeed } from "../run/random.ts";
 import { backendsFor, type BackendChoice } from "../session.ts";
 import { classProgress } from "../ui/class-progress.ts";
+import { emitReport, notGradable } from "./report-output.ts";
 
 export interface GradeCommandOptions {
-  format: "tap" | "json";
+  format: StdoutFormat;
   exercise?: string[];
   backend: BackendChoice;
   seed?: number;
-  transcripts: string;
+  transcripts?: string;
   out?: string;
   jobs?: number;
   shard?: string;
@@ -27,6 +26,11 @@ export interface GradeCommandOptions {
 }
 
 const wholeClass: Shard = { index: 1, count: 1 };
+
+/** Transcripts go with the reports, so that the --out folder alone can be regraded. */
+function transcriptDir(options: GradeCommandOptions): string {
+  return resolve(options.transcripts ?? (options.out ? join(options.out, "transcripts") : ".bpflab/runs"));
+}
 
 /**
  * Exit status 0 when every exercise of every submission was graded, whatever the scores; 1 when
@@ -42,7 +46,7 @@ export async function gradeCommand(dir: string, options: GradeCommandOptions): P
     const jobs = options.backend === "host" ? 1 : (options.jobs ?? availableParallelism());
     const results = await gradeSubmissions(submissions, {
       seed: options.seed ?? newSeed(),
-      transcriptDir: options.transcripts,
+      transcriptDir: transcriptDir(options),
       jobs,
       newProvider: (worker) => new LabProvider(backendsFor(options.backend, progress.worker(worker)), progress.worker(worker)),
       exerciseTimeoutMs: options.exerciseTimeout * 1000,
@@ -50,16 +54,15 @@ export async function gradeCommand(dir: string, options: GradeCommandOptions): P
       ...(options.exercise ? { exercises: options.exercise } : {}),
     });
     progress.finish();
+    const report = { submissions: results, shard, classSize: everyone.length, hiddenVisibility: options.hiddenVisibility };
+    await emitReport(report, options);
     if (options.out) {
-      const summary = await writeReportSet(resolve(options.out), results, { shard, classSize: everyone.length, hiddenVisibility: options.hiddenVisibility });
       const shardNote = options.shard ? ` (shard ${shard.index}/${shard.count} of ${everyone.length})` : "";
-      process.stderr.write(`bpflab: graded ${summary.students.length} submissions${shardNote}; reports in ${options.out}\n`);
-    } else {
-      process.stdout.write(options.format === "json" ? toJsonReport(results) : toTap(results));
+      process.stderr.write(`bpflab: graded ${results.length} submissions${shardNote}; reports in ${options.out}\n`);
     }
-    const notGradable = results.flatMap((submission) => submission.exercises.filter((exercise) => !exercise.gradable).map((exercise) => `${submission.id} ${exercise.id}`));
-    if (notGradable.length > 0) {
-      process.stderr.write(`bpflab: not gradable (regrade these, they are not zeros): ${notGradable.join(", ")}\n`);
+    const unfinished = notGradable(report);
+    if (unfinished.length > 0) {
+      process.stderr.write(`bpflab: not gradable (regrade these, they are not zeros): ${unfinished.join(", ")}\n`);
       process.exitCode = 1;
     }
   } catch (error) {

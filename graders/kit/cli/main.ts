@@ -1,9 +1,11 @@
 // bpflab's command line. Each command is a thin layer over the kit.
 import { Command, InvalidArgumentError, Option } from "commander";
+import { stdoutFormats } from "../report/formats.ts";
 import { doctorCommand } from "./doctor-command.ts";
 import { exportStudentCommand } from "./export-student-command.ts";
 import { gradeCommand } from "./grade-command.ts";
 import { mergeCommand } from "./merge-command.ts";
+import { regradeCommand } from "./regrade-command.ts";
 import { runCommand } from "./run-command.ts";
 import { shellCommand } from "./shell-command.ts";
 
@@ -16,18 +18,19 @@ function integer(value: string): number {
 const program = new Command("bpflab").description("Grades bpftrace kernel-tracing lab exercises in a real lab machine");
 const hiddenVisibilityOption = () =>
   new Option("--hidden-visibility <when>", "when Gradescope shows hidden checks to students").choices(["after_published", "hidden"]).default("after_published");
+const formatOption = () => new Option("--format <format>", "report on stdout, without --out").choices([...stdoutFormats]).default("tap");
 const backendOption = () => new Option("--backend <name>", "where the kernel is").choices(["auto", "vm", "container", "host"]).default("auto");
 
 program
   .command("grade")
   .description("grade a submission laid out like exercises/, or a folder of them (one per student)")
   .argument("<dir>", "submission folder")
-  .addOption(new Option("--format <format>", "report on stdout").choices(["tap", "json"]).default("tap"))
+  .addOption(formatOption())
   .option("--exercise <id...>", "grade only these exercises")
   .addOption(backendOption())
   .option("--seed <n>", "replay a run's randomization", integer)
-  .option("--transcripts <dir>", "where to keep run transcripts", ".bpflab/runs")
-  .option("--out <dir>", "write report.tap, summary.csv/json, gradescope/ and prairielearn/ here")
+  .option("--transcripts <dir>", "where to keep run transcripts (default: <out>/transcripts with --out, else .bpflab/runs)")
+  .option("--out <dir>", "write report.tap, summary.csv/json, results.json, gradescope/ and prairielearn/ here")
   .option("--jobs <n>", "exercises graded at once, one lab machine each (default: cores)", integer)
   .option("--shard <i/n>", "grade only the i-th of n deterministic parts of the class")
   .addOption(hiddenVisibilityOption())
@@ -41,6 +44,15 @@ program
   .requiredOption("--out <dir>", "where to write the merged reports")
   .addOption(hiddenVisibilityOption())
   .action(mergeCommand);
+
+program
+  .command("regrade")
+  .description("judge a graded class again with today's graders, from its recorded runs: no lab machine")
+  .argument("<dir>", "a grade run's --out folder, or a folder of transcripts")
+  .addOption(formatOption())
+  .option("--out <dir>", "write the same reports as grade --out here")
+  .addOption(hiddenVisibilityOption())
+  .action(regradeCommand);
 
 program
   .command("export-student")

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import type { HiddenVisibility } from "../report/gradescope.ts";
 import { mergeShards } from "../report/merge-shards.ts";
 import { readResultsFile } from "../report/results-file.ts";
-import { writeReportSet } from "../report/report-set.ts";
+import { emitReport, notGradable } from "./report-output.ts";
 
 export interface MergeCommandOptions {
   out: string;
@@ -15,11 +15,12 @@ export async function mergeCommand(dirs: string[], options: MergeCommandOptions)
   try {
     const files = await Promise.all(dirs.map((dir) => readResultsFile(resolve(dir))));
     const { submissions, classSize } = mergeShards(files);
-    await writeReportSet(resolve(options.out), submissions, { shard: { index: 1, count: 1 }, classSize, hiddenVisibility: options.hiddenVisibility });
-    const notGradable = submissions.filter((submission) => submission.exercises.some((exercise) => !exercise.gradable));
+    const report = { submissions, shard: { index: 1, count: 1 }, classSize, hiddenVisibility: options.hiddenVisibility };
+    await emitReport(report, { out: options.out, format: "tap" });
     process.stderr.write(`bpflab: merged ${files.length} shards, ${submissions.length} submissions, into ${options.out}\n`);
-    if (notGradable.length > 0) {
-      process.stderr.write(`bpflab: ${notGradable.length} submissions have exercises that were not gradable: ${notGradable.map((submission) => submission.id).join(", ")}\n`);
+    const unfinished = notGradable(report);
+    if (unfinished.length > 0) {
+      process.stderr.write(`bpflab: not gradable (regrade these, they are not zeros): ${unfinished.join(", ")}\n`);
       process.exitCode = 1;
     }
   } catch (error) {

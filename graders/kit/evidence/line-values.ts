@@ -69,3 +69,12 @@ export function gluedValue(lines: readonly ValueLine[], value: string): string |
   const word = glued.words.find((candidate) => candidate.includes(value)) ?? value;
   return `your line "${glued.line.trim()}" has ${value} inside "${word}", joined to other text: set the values apart with spaces or punctuation (/ , : = and the like)`;
 }
+
+/**
+ * Why the values are not in any line although the script has them: they went into a map, which
+ * bpftrace prints at exit, instead of a line per event. Undefined when no map holds the value.
+ */
+export function valueInAMap(maps: ReadonlyArray<{ name: string; entries: ReadonlyArray<{ key: string | null }> }>, value: string): string | undefined {
+  const map = maps.find((print) => print.entries.some((entry) => entry.key !== null && holds(valueLine(entry.key), value)));
+  return map ? `your map ${map.name} holds ${value}, but the task asks for a printed line per event (printf or print of a tuple), not a map printed at exit` : undefined;
+}

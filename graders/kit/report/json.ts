@@ -15,6 +15,7 @@ export function toJsonReport(submissions: readonly SubmissionResult[]): string {
         ...(exercise.reason === undefined ? {} : { reason: exercise.reason }),
         seed: exercise.seed,
         checks: exercise.checks.map((check) => ({
+          id: check.id,
           name: check.name,
           ok: check.ok,
           points: check.points,

@@ -1,42 +1,20 @@
-// `--out DIR`: every report of a grading run, side by side. The summaries are parsed back from
-// the TAP just written, so the CSV and JSON say what the TAP says.
+// A report folder: every format of the registry (formats.ts), side by side.
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import type { SubmissionResult } from "../grade/results.ts";
-import type { Shard } from "../grade/shard.ts";
-import { toCsv } from "./csv.ts";
-import { toGradescope, type HiddenVisibility } from "./gradescope.ts";
-import { toPrairieLearn } from "./prairielearn.ts";
-import { studentIdSchema } from "../grade/results-schema.ts";
-import { resultsFileName, toResultsFile } from "./results-file.ts";
+import { dirname, join } from "node:path";
 import { summaryFromTap, type ClassSummary } from "./summary.ts";
+import { reportFormats, type ClassReport } from "./formats.ts";
 import { toTap } from "./tap.ts";
 
-export interface ReportSetOptions {
-  shard: Shard;
-  classSize: number;
-  hiddenVisibility: HiddenVisibility;
-}
+/** Per-student folders that a new report replaces whole, so that no student of an older run stays in them. */
+const replacedFolders = ["gradescope", "prairielearn"];
 
-function json(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
-
-export async function writeReportSet(dir: string, submissions: readonly SubmissionResult[], options: ReportSetOptions): Promise<ClassSummary> {
-  for (const submission of submissions) studentIdSchema.parse(submission.id);
+export async function writeReportSet(dir: string, report: ClassReport): Promise<ClassSummary> {
+  const files = Object.values(reportFormats).flatMap((format) => format.files(report));
   await mkdir(dir, { recursive: true });
-  const tap = toTap(submissions);
-  const summary = summaryFromTap(tap);
-  await writeFile(join(dir, resultsFileName), toResultsFile(submissions, options.shard, options.classSize));
-  await writeFile(join(dir, "report.tap"), tap);
-  await writeFile(join(dir, "summary.csv"), toCsv(summary));
-  await writeFile(join(dir, "summary.json"), json(summary));
-  for (const system of ["gradescope", "prairielearn"]) await rm(join(dir, system), { recursive: true, force: true });
-  for (const submission of submissions) {
-    await mkdir(join(dir, "gradescope", submission.id), { recursive: true });
-    await writeFile(join(dir, "gradescope", submission.id, "results.json"), json(toGradescope(submission, options.hiddenVisibility)));
-    await mkdir(join(dir, "prairielearn", submission.id), { recursive: true });
-    await writeFile(join(dir, "prairielearn", submission.id, "results.json"), json(toPrairieLearn(submission)));
+  for (const folder of replacedFolders) await rm(join(dir, folder), { recursive: true, force: true });
+  for (const file of files) {
+    await mkdir(dirname(join(dir, file.path)), { recursive: true });
+    await writeFile(join(dir, file.path), file.text);
   }
-  return summary;
+  return summaryFromTap(toTap(report.submissions));
 }

@@ -50,7 +50,7 @@ function indent(lines: readonly string[], depth: number): string[] {
 function checkLines(check: CheckResult, number: number, exercise: ExerciseResult, depth: number): string[] {
   const name = checkLabel(exercise, check);
   if (!exercise.gradable) return indent([testPoint(true, number, name, ` # SKIP not gradable`)], depth);
-  const fields = { points: check.points, max: check.max, hidden: check.hidden, message: check.message || undefined, excerpt: check.excerpt };
+  const fields = { id: check.id, points: check.points, max: check.max, hidden: check.hidden, message: check.message || undefined, excerpt: check.excerpt };
   return [...indent([testPoint(check.ok, number, name)], depth), ...yamlBlock(fields, depth)];
 }
 

@@ -61,9 +61,7 @@ export async function gradeThisExercise(testFileUrl: string): Promise<void> {
       for (const check of task.checks.filter((meta) => !meta.hidden)) {
         const name = exercise.tasks.length > 1 ? `${task.name}: ${label(check)}` : label(check);
         test(name, (context) => {
-          const outcome: CheckResult | undefined = result?.checks.find(
-            (checked) => checked.task === task.name && checked.name === check.name,
-          );
+          const outcome: CheckResult | undefined = result?.checks.find((checked) => checked.id === check.id);
           if (!result || !outcome) throw new CheckFailed("grading did not produce a result for this check");
           if (!result.gradable) context.skip(`not gradable: ${result.reason ?? "unknown reason"}`);
           if (!outcome.ok) throw new CheckFailed(studentMessage(outcome, result));

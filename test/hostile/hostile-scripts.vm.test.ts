@@ -12,7 +12,7 @@ import { vmBackend } from "../../graders/kit/machine/vm/vm-backend.ts";
 import { defaultLimits } from "../../graders/kit/run/script-run.ts";
 import { sharedLabProvider } from "../../graders/kit/session.ts";
 import { silentProgress } from "../../graders/kit/ui/progress.ts";
-import { grade } from "../support/prove-grader.ts";
+import { newSeed } from "../../graders/kit/run/random.ts";
 import { vfsUnlinkVariant } from "../support/vfs-unlink-variant.ts";
 import { unlinker } from "../../graders/kit/workloads/unlinker.ts";
 import { shell } from "../support/shell-workload.ts";
@@ -20,8 +20,8 @@ import { shell } from "../support/shell-workload.ts";
 const hostile = fileURLToPath(new URL("../../fixtures/hostile", import.meta.url));
 const vfsUnlinkChecks = 5;
 
-function gradeHostile(name: string): Promise<ExerciseResult> {
-  return grade("vfs-unlink", join(hostile, name));
+async function gradeHostile(name: string): Promise<ExerciseResult> {
+  return gradeExercise(await loadExercise("vfs-unlink"), join(hostile, name), sharedLabProvider("vm", silentProgress), { seed: newSeed() });
 }
 
 function messages(result: ExerciseResult): string[] {
