@@ -212,6 +212,7 @@ describe("parseDiagnostics on the lab VM's recordings", () => {
       ],
     ],
     ["verifier-d-path", [[3, 27, 50, "helper bpf_d_path not allowed in probe"]]],
+    ["long-line", [[1, 204, 240, "Struct/union of type 'struct inode' does not contain a field named 'i_nr'"]]],
   ] as const)("%s: located errors, each with its source line and marker", (name, expected) => {
     const diagnostics = parseDiagnostics(labStderr(name));
     expect(diagnostics.map(({ line, column, endColumn, message }) => [line, column, endColumn, message])).toEqual(expected);
@@ -231,7 +232,7 @@ describe("parseDiagnostics on the lab VM's recordings", () => {
 
   it("every line bpftrace printed is in the formatted messages", () => {
     const names = readdirSync(labRecordings).filter((file) => file.endsWith(".stderr.txt"));
-    expect(names).toHaveLength(13);
+    expect(names).toHaveLength(15);
     for (const file of names) {
       const stderr = readFileSync(new URL(file, labRecordings), "utf8");
       const shown = parseDiagnostics(stderr).map(formatDiagnostic).join("\n");
