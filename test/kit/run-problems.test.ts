@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { z } from "zod";
 import { describeEnding, describeRejection } from "../../graders/kit/grade/run-problems.ts";
+import { bpftraceMessages, stderrExcerpt } from "../../graders/kit/grade/stderr-excerpt.ts";
 import type { ScriptRun } from "../../graders/kit/run/script-run.ts";
 
 function cappedRun(attachMs: number | undefined): ScriptRun {
@@ -175,5 +176,18 @@ describe("a script bpftrace refused, as recorded in the lab VM", () => {
 describe("a script bpftrace accepted, as recorded in the lab VM", () => {
   test.each(["args-arrow", "positional-missing-str"])("%s: no verdict, the checks judge what it printed", (name) => {
     expect(describeRejection(recordedRun(name), `${name}.bt`)).toBeUndefined();
+  });
+});
+
+describe("the machine's memlock warning", () => {
+  test("is left out, and the unprefixed lines bpftrace printed after it are kept", () => {
+    // Recorded in a chroot without CAP_SYS_RESOURCE (fixtures/bpftrace-output/README.md).
+    const stderr = readFileSync(new URL("../../fixtures/bpftrace-output/dry-run-verbose.stderr.txt", import.meta.url), "utf8");
+    expect(stderr).toMatch(/^WARNING: .*RLIMIT_MEMLOCK.*\nAttaching tracepoint:lock:contention_begin\n/);
+    const messages = bpftraceMessages(stderr);
+    expect(messages[0]?.severity).toBe("other");
+    expect(messages[0]?.message).toMatch(/^Attaching tracepoint:lock:contention_begin\n/);
+    expect(stderrExcerpt(stderr)[0]).toBe("Attaching tracepoint:lock:contention_begin");
+    expect(stderrExcerpt(stderr).join("\n")).not.toMatch(/RLIMIT_MEMLOCK/);
   });
 });
