@@ -1,5 +1,6 @@
-// bpftrace v0.23.2 stderr recorded in fixtures/bpftrace-output (error-*.bt scripts, see record.sh).
-import { readFileSync } from "node:fs";
+// bpftrace v0.23.2 stderr recorded in fixtures/bpftrace-output (error-*.bt scripts, see record.sh)
+// and in the lab VM (fixtures/bpftrace-output/diagnostics, see its README).
+import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic, parseDiagnostics, type Diagnostic } from "../graders/kit/bpftrace/diagnostics.ts";
 
@@ -112,6 +113,137 @@ describe("parseDiagnostics on recorded errors", () => {
   });
 });
 
+const labRecordings = new URL("../fixtures/bpftrace-output/diagnostics/", import.meta.url);
+
+function labStderr(name: string): string {
+  return readFileSync(new URL(`${name}.stderr.txt`, labRecordings), "utf8");
+}
+
+const scriptPath = (name: string) => `/run/bpflab/diagnostics/${name}.bt`;
+
+describe("parseDiagnostics on the lab VM's recordings", () => {
+  it("the lab's fget example: a warning whose message starts on the next line and spans 5, then the verifier's refusal", () => {
+    const diagnostics = parseDiagnostics(labStderr("fget-unclamped"));
+    expect(diagnostics).toEqual([
+      {
+        severity: "warning",
+        file: scriptPath("fget-unclamped"),
+        line: 4,
+        endLine: 4,
+        column: 6,
+        endColumn: 68,
+        message: [
+          "strcontains() is known to have verifier complexity issues when the product of both string sizes is larger than ~2000 bytes.",
+          "",
+          "If you're seeing errors, try clamping the string sizes. For example:",
+          "* `str($ptr, 16)`",
+          "* `path($ptr, 16)`",
+        ].join("\n"),
+        excerpt: `  if (strcontains(str(retval->f_path.dentry->d_name.name), "crack")) {\n     ${"~".repeat(62)}`,
+      },
+      { severity: "error", message: "Error loading BPF program for fexit_vmlinux_fget_1. Use -v for full kernel error log.", excerpt: "" },
+      { severity: "error", message: "Loading BPF object(s) failed.", excerpt: "" },
+    ]);
+    expect(formatDiagnostic(diagnostics[0] as Diagnostic)).toMatch(/^line 4: warning: strcontains\(\) is known .*\n\nIf you're seeing errors/);
+  });
+
+  it("a missing header: clang's line whole, then a warning spanning 2 lines", () => {
+    const diagnostics = parseDiagnostics(labStderr("missing-header"));
+    expect(diagnostics).toHaveLength(2);
+    expect(diagnostics[0]).toEqual({
+      severity: "error",
+      message: "definitions.h:2:10: fatal error: 'linux/dcache.h' file not found",
+      excerpt: "",
+      origin: "clang",
+    });
+    expect(formatDiagnostic(diagnostics[0] as Diagnostic)).toBe("definitions.h:2:10: fatal error: 'linux/dcache.h' file not found");
+    expect(diagnostics[1]?.severity).toBe("warning");
+    expect(diagnostics[1]?.message).toMatch(/^Could not find kernel headers in .* following snippet:\nmodprobe kheaders && tar -C <directory> -xf \/sys\/kernel\/kheaders.tar.xz$/);
+  });
+
+  it("an unlocated error spanning 2 lines", () => {
+    expect(parseDiagnostics(labStderr("uprobe-mid-instruction"))).toEqual([
+      {
+        severity: "error",
+        message:
+          "Could not add uprobe into middle of instruction: /lib/x86_64-linux-gnu/libc.so.6:malloc+1\nUse --unsafe to force attachment. WARNING: This option could lead to data corruption in the target process.",
+        excerpt: "",
+      },
+    ]);
+  });
+
+  it("an error located on a line range, its message spanning 2 lines", () => {
+    expect(parseDiagnostics(labStderr("positional-missing-interval"))).toEqual([
+      {
+        severity: "error",
+        file: scriptPath("positional-missing-interval"),
+        line: 1,
+        endLine: 2,
+        message: "stoull\nInvalid rate of interval probe",
+        excerpt: "",
+      },
+    ]);
+  });
+
+  it("a kprobe offset inside an instruction: libbcc's line, then two errors", () => {
+    expect(parseDiagnostics(labStderr("kprobe-mid-instruction"))).toEqual([
+      { severity: "other", message: "cannot attach kprobe, Invalid or incomplete multibyte or wide character", excerpt: "" },
+      { severity: "error", message: "Possible attachment attempt in the middle of an instruction, try a different offset.", excerpt: "" },
+      { severity: "error", message: "Error attaching probe: kprobe:vfs_unlink+3", excerpt: "" },
+    ]);
+  });
+
+  it.each([
+    ["syntax-error", [[4, 3, 11, "syntax error, unexpected map, expecting ; or }"]]],
+    ["unknown-function", [[5, 6, 15, "Unknown function: contains"]]],
+    [
+      "unknown-field",
+      [
+        [3, 27, 49, "Struct/union of type 'struct dentry' does not contain a field named 'd_nme'"],
+        [3, 27, 55, "str() expects an integer or a pointer type as first argument (none provided)"],
+      ],
+    ],
+    ["positional-missing-int", [[5, 6, 29, "strcontains() only supports string arguments (int provided)"]]],
+    [
+      "positional-numeric",
+      [
+        [2, 10, 12, '$1 used numerically but given "writer". Try using str($1).'],
+        [2, 1, 12, "Type mismatch for '==': comparing 'string[16]' with 'int64'"],
+      ],
+    ],
+    ["verifier-d-path", [[3, 27, 50, "helper bpf_d_path not allowed in probe"]]],
+    ["long-line", [[1, 204, 240, "Struct/union of type 'struct inode' does not contain a field named 'i_nr'"]]],
+  ] as const)("%s: located errors, each with its source line and marker", (name, expected) => {
+    const diagnostics = parseDiagnostics(labStderr(name));
+    expect(diagnostics.map(({ line, column, endColumn, message }) => [line, column, endColumn, message])).toEqual(expected);
+    for (const diagnostic of diagnostics) {
+      const { severity, file, column = 0, endColumn = 0 } = diagnostic;
+      expect({ severity, file }).toEqual({ severity: "error", file: scriptPath(name) });
+      const [source, marker] = diagnostic.excerpt.split("\n");
+      expect(source).not.toBe("");
+      expect(marker).toBe(" ".repeat(column - 1) + "~".repeat(endColumn - column));
+    }
+  });
+
+  it("scripts bpftrace accepts: args->field has no warning in 0.23.2, str($1) without an argument only the strcontains warning", () => {
+    expect(parseDiagnostics(labStderr("args-arrow"))).toEqual([]);
+    expect(parseDiagnostics(labStderr("positional-missing-str")).map((d) => [d.severity, d.line])).toEqual([["warning", 5]]);
+  });
+
+  it("every line bpftrace printed is in the formatted messages", () => {
+    const names = readdirSync(labRecordings).filter((file) => file.endsWith(".stderr.txt"));
+    expect(names).toHaveLength(15);
+    for (const file of names) {
+      const stderr = readFileSync(new URL(file, labRecordings), "utf8");
+      const shown = parseDiagnostics(stderr).map(formatDiagnostic).join("\n");
+      for (const line of stderr.split("\n").filter((printed) => printed.trim() !== "")) {
+        const text = line.replace(/^(?:.*?:\d+(?::\d+-\d+|-\d+): )?(?:ERROR|WARNING|HINT|BUG): /, "");
+        expect(shown, `${file}: ${line}`).toContain(text);
+      }
+    }
+  });
+});
+
 describe("parseDiagnostics on hand-written input", () => {
   it("ignores colour codes and blank lines, handles CRLF", () => {
     const stderr =
@@ -123,18 +255,17 @@ describe("parseDiagnostics on hand-written input", () => {
   });
 
   it("a located message without an excerpt does not swallow the next message", () => {
-    expect(parseDiagnostics("p.bt:9:1-2: ERROR: first\nERROR: second\n  ~\n")).toEqual([
+    expect(parseDiagnostics("p.bt:9:1-2: ERROR: first\nERROR: second\n")).toEqual([
       { severity: "error", file: "p.bt", line: 9, endLine: 9, column: 1, endColumn: 2, message: "first", excerpt: "" },
       { severity: "error", message: "second", excerpt: "" },
-      { severity: "other", message: "  ~", excerpt: "" },
     ]);
   });
 
-  it("hints, a location without a file name, and unknown lines", () => {
-    expect(parseDiagnostics("4:2-5: ERROR: x\nHINT: try y\nsomething else")).toEqual([
+  it("hints, a location without a file name, and lines before any message", () => {
+    expect(parseDiagnostics("something else\n4:2-5: ERROR: x\nHINT: try y")).toEqual([
+      { severity: "other", message: "something else", excerpt: "" },
       { severity: "error", line: 4, endLine: 4, column: 2, endColumn: 5, message: "x", excerpt: "" },
       { severity: "hint", message: "try y", excerpt: "" },
-      { severity: "other", message: "something else", excerpt: "" },
     ]);
     expect(formatDiagnostic({ severity: "hint", message: "try y", excerpt: "" })).toBe("hint: try y");
   });

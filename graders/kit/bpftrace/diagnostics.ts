@@ -4,8 +4,11 @@
 //          ~~~~~~
 // A location is "line:column-endColumn" (end exclusive) followed by the source line and a "~"
 // marker, or "line-endLine" without either. Tabs in the excerpt are printed as 4 spaces.
-// Messages without a location are "ERROR: ..." or "WARNING: ..."; some lines (from libbpf,
-// perror) carry no prefix at all.
+// Messages without a location are "ERROR: ..." or "WARNING: ...". A message may span lines: the
+// text after "WARNING: " may even start on the next line (strcontains()'s advice), and the lines
+// that follow belong to it up to the source line and marker, or up to the next message.
+// clang reports trouble with #include and struct definitions in its own format
+// ("definitions.h:2:10: fatal error: ..."); some lines (from libbcc, perror) carry no prefix.
 
 export type DiagnosticSeverity = "error" | "warning" | "hint" | "bug" | "other";
 
@@ -17,10 +20,15 @@ export interface Diagnostic {
   endLine?: number;
   column?: number;
   endColumn?: number;
-  /** May span lines, e.g. a helper error's "Additional Info - helper: probe_read, retcode: -14". */
+  /** May span lines, e.g. strcontains()'s advice or a helper error's "Additional Info - ...". */
   message: string;
   /** The source line and the "~" marker line, as printed; "" when bpftrace printed none. */
   excerpt: string;
+  /**
+   * "clang" for clang's messages, kept whole as printed: their location is in bpftrace's
+   * generated definitions.h, not a line of the script.
+   */
+  origin?: "clang";
 }
 
 // With the file name optional, "4:2-5:" could also be file "4", lines 2-5: the single-line
@@ -30,13 +38,19 @@ const LOCATED_LINE =
 const LOCATED_LINES =
   /^(?:(?<file>.*?):)?(?<line>\d+)-(?<endLine>\d+): (?<severity>ERROR|WARNING|HINT|BUG): (?<message>.*)$/;
 const UNLOCATED = /^(?<severity>ERROR|WARNING|HINT|BUG): (?<message>.*)$/;
+const CLANG = /^[^\s:][^:]*:\d+:\d+: (?<severity>fatal error|error|warning|note): /;
 const MARKER = /^ *~+$/;
-// Lines a located single-line message may take before its marker: message continuation lines
-// and the source line.
-const MAX_LINES_BEFORE_MARKER = 4;
 const ANSI_COLOR = /\x1b\[[0-9;]*m/g;
 
-/** Parses bpftrace's stderr; colour codes are ignored, blank lines skipped. */
+/**
+ * How far a message reaches. On stderr everything up to the next message is bpftrace's; on
+ * stdout, messages (helper errors at run time) sit between the script's own lines, so only a
+ * located message's source line and marker, a few lines down, are taken.
+ */
+export type Stream = "stdout" | "stderr";
+const STDOUT_LINES_BEFORE_MARKER = 4;
+
+/** Parses bpftrace's stderr; colour codes are ignored, blank lines between messages skipped. */
 export function parseDiagnostics(stderr: string): Diagnostic[] {
   const lines = stderr.replace(ANSI_COLOR, "").split(/\r?\n/);
   const diagnostics: Diagnostic[] = [];
@@ -46,7 +60,7 @@ export function parseDiagnostics(stderr: string): Diagnostic[] {
       i++;
       continue;
     }
-    const read = readDiagnostic(lines, i);
+    const read = readDiagnostic(lines, i, "stderr");
     if (read) {
       diagnostics.push(read.diagnostic);
       i = read.next;
@@ -65,16 +79,23 @@ export function parseDiagnostics(stderr: string): Diagnostic[] {
 export function readDiagnostic(
   lines: readonly string[],
   start: number,
+  stream: Stream = "stdout",
 ): { diagnostic: Diagnostic; next: number } | null {
   const header = lines[start] ?? "";
+  const body = () => (stream === "stderr" ? bodyOf(lines, start) : []);
+  const whole = (first: string, rest: readonly string[]) => [first, ...rest].join("\n").replace(/^\n+/, "");
+
+  const clang = CLANG.exec(header)?.groups;
+  if (clang) {
+    const rest = body();
+    const diagnostic: Diagnostic = { severity: clangSeverity(clang["severity"]), message: whole(header, rest), excerpt: "", origin: "clang" };
+    return { diagnostic, next: start + 1 + rest.length };
+  }
   const unlocated = UNLOCATED.exec(header)?.groups;
   if (unlocated) {
-    const diagnostic = {
-      severity: severityOf(unlocated["severity"]),
-      message: unlocated["message"] ?? "",
-      excerpt: "",
-    };
-    return { diagnostic, next: start + 1 };
+    const rest = body();
+    const diagnostic: Diagnostic = { severity: severityOf(unlocated["severity"]), message: whole(unlocated["message"] ?? "", rest), excerpt: "" };
+    return { diagnostic, next: start + 1 + rest.length };
   }
   const located = (LOCATED_LINE.exec(header) ?? LOCATED_LINES.exec(header))?.groups;
   if (!located) return null;
@@ -87,29 +108,46 @@ export function readDiagnostic(
     excerpt: "",
   };
   if (located["endLine"] !== undefined) {
+    const rest = body();
     diagnostic.endLine = Number(located["endLine"]);
-    return { diagnostic, next: start + 1 };
+    diagnostic.message = whole(diagnostic.message, rest);
+    return { diagnostic, next: start + 1 + rest.length };
   }
   diagnostic.endLine = diagnostic.line;
   diagnostic.column = Number(located["column"]);
   diagnostic.endColumn = Number(located["endColumn"]);
 
-  const marker = findMarker(lines, start);
-  if (marker === null) return { diagnostic, next: start + 1 };
-  const continuation = lines.slice(start + 1, marker - 1);
-  diagnostic.message = [diagnostic.message, ...continuation].join("\n");
+  const marker = findMarker(lines, start, stream);
+  if (marker === null) {
+    const rest = body();
+    diagnostic.message = whole(diagnostic.message, rest);
+    return { diagnostic, next: start + 1 + rest.length };
+  }
+  diagnostic.message = whole(diagnostic.message, lines.slice(start + 1, marker - 1));
   diagnostic.excerpt = `${lines[marker - 1]}\n${lines[marker]}`;
   return { diagnostic, next: marker + 1 };
 }
 
-function findMarker(lines: readonly string[], header: number): number | null {
-  const last = Math.min(lines.length - 1, header + 1 + MAX_LINES_BEFORE_MARKER);
+/** The lines after lines[header] up to the next message, without trailing blank lines. */
+function bodyOf(lines: readonly string[], header: number): string[] {
+  let end = header + 1;
+  while (end < lines.length && !startsMessage(lines[end] ?? "")) end++;
+  while (end > header + 1 && (lines[end - 1] ?? "").trim() === "") end--;
+  return lines.slice(header + 1, end);
+}
+
+function findMarker(lines: readonly string[], header: number, stream: Stream): number | null {
+  const last = stream === "stderr" ? lines.length - 1 : Math.min(lines.length - 1, header + 1 + STDOUT_LINES_BEFORE_MARKER);
   for (let i = header + 1; i <= last; i++) {
     const line = lines[i] ?? "";
-    if (UNLOCATED.test(line) || isLocatedDiagnostic(line)) return null;
+    if (startsMessage(line)) return null;
     if (i >= header + 2 && MARKER.test(line)) return i;
   }
   return null;
+}
+
+function startsMessage(line: string): boolean {
+  return UNLOCATED.test(line) || isLocatedDiagnostic(line) || CLANG.test(line);
 }
 
 /** Whether line starts a message with a script location, e.g. "prog.bt:3:10-34: WARNING: ...". */
@@ -132,15 +170,20 @@ function severityOf(prefix: string | undefined): DiagnosticSeverity {
   }
 }
 
+function clangSeverity(kind: string | undefined): DiagnosticSeverity {
+  if (kind === "warning") return "warning";
+  return kind === "note" ? "hint" : "error";
+}
+
 /** For students: "line 3: Unknown function: counts" (or "line 3: warning: ...") and the excerpt. */
 export function formatDiagnostic(diagnostic: Diagnostic): string {
-  const { line, endLine, severity, message, excerpt } = diagnostic;
+  const { line, endLine, severity, message, excerpt, origin } = diagnostic;
   const where =
     line === undefined
       ? ""
       : endLine !== undefined && endLine !== line
         ? `lines ${line}-${endLine}: `
         : `line ${line}: `;
-  const kind = severity === "error" || severity === "other" ? "" : `${severity}: `;
+  const kind = severity === "error" || severity === "other" || origin === "clang" ? "" : `${severity}: `;
   return `${where}${kind}${message}${excerpt === "" ? "" : `\n${excerpt}`}`;
 }

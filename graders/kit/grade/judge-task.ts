@@ -3,6 +3,7 @@
 import type { PreparedTask, Task, TaskRecords, Verdict, Verdicts } from "../exercise.ts";
 import { parseOutput } from "../evidence/output.ts";
 import { scriptProbesFromListing } from "../evidence/probes.ts";
+import { headOf, trimExcerpt } from "./excerpt.ts";
 import type { CheckResult } from "./results.ts";
 import { describeEnding, describeRejection } from "./run-problems.ts";
 import type { TaskAttempt } from "./task-attempt.ts";
@@ -14,20 +15,6 @@ export type Judgement =
   | { kind: "inconclusive"; reason: string }
   /** The workloads failed on their own: nobody's script is to blame. */
   | { kind: "not-gradable"; reason: string };
-
-const excerptLines = 12;
-const excerptLineChars = 160;
-
-function headOf(text: string): string[] {
-  const lines = text.split("\n").filter((line) => line.trim() !== "");
-  return lines.length > excerptLines ? [...lines.slice(0, excerptLines), `... (${lines.length - excerptLines} more lines)`] : lines;
-}
-
-/** Excerpts stay readable whatever was printed: a dozen lines, each cut to a line's width. */
-function trimExcerpt(lines: readonly string[]): string[] {
-  const cut = lines.map((line) => (line.length > excerptLineChars ? `${line.slice(0, excerptLineChars)}... (${line.length} characters)` : line));
-  return cut.length > excerptLines ? [...cut.slice(0, excerptLines), `... (${cut.length - excerptLines} more lines)`] : cut;
-}
 
 /** Every check of the task with its verdict; `fallbackExcerpt` stands in where a verdict has none. */
 export function checkResults(task: Task, verdictOf: (id: string) => Verdict, fallbackExcerpt: readonly string[], note?: string): CheckResult[] {

@@ -1,38 +1,33 @@
 // Sentences for runs that did not go as planned, phrased for the student who wrote the script.
-import { formatDiagnostic, parseDiagnostics, type Diagnostic } from "../bpftrace/diagnostics.ts";
+import { formatDiagnostic, type Diagnostic } from "../bpftrace/diagnostics.ts";
 import type { Verdict } from "../exercise.ts";
 import type { ScriptRun } from "../run/script-run.ts";
+import { labAdvice } from "./lab-advice.ts";
+import { bpftraceMessages, stderrExcerpt } from "./stderr-excerpt.ts";
 
-// The memlock warning is about the machine, not the script: students cannot act on it.
-const machineWarning = /RLIMIT_MEMLOCK/;
-
-function errorsOf(run: ScriptRun): Diagnostic[] {
-  const diagnostics = parseDiagnostics(run.stderr);
+function errorsOf(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === "error");
   return errors.length > 0 ? errors : diagnostics.filter((diagnostic) => diagnostic.severity !== "warning");
 }
 
-/** Errors first, then bpftrace's warnings and hints, which often say how to fix the error. */
-function stderrExcerpt(run: ScriptRun): string[] {
-  const advice = parseDiagnostics(run.stderr).filter(
-    (diagnostic) => (diagnostic.severity === "warning" || diagnostic.severity === "hint") && !machineWarning.test(diagnostic.message),
-  );
-  const shown = [...errorsOf(run).slice(0, 3), ...advice.slice(0, 2)].map(formatDiagnostic);
-  const lines = shown.length > 0 ? shown.join("\n").split("\n") : run.stderr.split("\n").filter((line) => line.trim() !== "");
-  return lines.slice(0, 20);
+/** "line 4: Unknown function: contains": the first line of a message, for a sentence. */
+function summaryOf(diagnostic: Diagnostic): string {
+  return (formatDiagnostic({ ...diagnostic, excerpt: "" }).split("\n")[0] ?? "").replace(/\.+$/, "");
 }
 
 /** A verdict shared by every check of a task whose script never got its probes attached. */
 export function describeRejection(run: ScriptRun, script: string): Verdict | undefined {
   switch (run.ending) {
     case "rejected": {
-      const first = errorsOf(run)[0];
+      const diagnostics = bpftraceMessages(run.stderr);
+      const first = errorsOf(diagnostics)[0];
       const crashed = run.exit.kind === "signaled" ? ` (bpftrace was killed by signal ${run.exit.signal})` : "";
-      const what = first ? `: ${formatDiagnostic({ ...first, excerpt: "" }).replace(/\.+$/, "")}` : crashed;
+      const what = first ? `: ${summaryOf(first)}` : crashed;
+      const advice = labAdvice(diagnostics, script).map((line) => `${line} `).join("");
       return {
         ok: false,
-        message: `bpftrace did not run ${script}${what}. Fix what bpftrace reports below, then grade again.`,
-        excerpt: stderrExcerpt(run),
+        message: `bpftrace did not run ${script}${what}. ${advice}Fix what bpftrace reports below, then grade again.`,
+        excerpt: stderrExcerpt(run.stderr),
       };
     }
     case "output-cap":
@@ -46,7 +41,7 @@ export function describeRejection(run: ScriptRun, script: string): Verdict | und
       return {
         ok: false,
         message: `bpftrace did not attach the probes of ${script} in time; probes that match thousands of functions (wildcards) take too long: narrow them.`,
-        excerpt: stderrExcerpt(run),
+        excerpt: stderrExcerpt(run.stderr),
       };
     default:
       return undefined;
