@@ -4,6 +4,7 @@ import type { DiagnosableBackend } from "./machine/capabilities/backend-diagnosi
 import { containerBackend } from "./machine/container/container-backend.ts";
 import { diagnosableVm } from "./machine/vm/diagnosable-vm.ts";
 import { hostBackend } from "./machine/host/host-backend.ts";
+import { ownScript } from "./machine/isolation.ts";
 import { LabProvider } from "./machine/lab-provider.ts";
 import { silentProgress, terminalProgress, type Progress } from "./ui/progress.ts";
 
@@ -21,9 +22,13 @@ export function backendsFor(choice: BackendChoice, progress: Progress = silentPr
 
 let shared: LabProvider | undefined;
 
+/**
+ * For the user's own scripts (npm test exercises/<id>, bpflab run and shell), which may fall
+ * back to the host's kernel: it is their own host. Others' submissions go through grade-command.
+ */
 export function sharedLabProvider(choice: BackendChoice = "auto", progress: Progress = terminalProgress()): LabProvider {
   if (!shared) {
-    const provider = new LabProvider(backendsFor(choice, progress), progress);
+    const provider = new LabProvider(backendsFor(choice, progress), progress, ownScript);
     shared = provider;
     process.once("beforeExit", () => void provider.close());
   }

@@ -1,6 +1,7 @@
 // Grades one exercise of one submission: each task's script is copied into a lab machine,
 // run against its workloads, and its checks are applied to what happened.
 import type { Exercise, Task, Verdict } from "../exercise.ts";
+import type { Isolation } from "../machine/isolation.ts";
 import type { LabMachine } from "../machine/lab-machine.ts";
 import type { LabProvider } from "../machine/lab-provider.ts";
 import { parseOutput } from "../evidence/output.ts";
@@ -100,6 +101,7 @@ async function gradeOnMachine(
   exercise: Exercise,
   submissionRoot: string,
   machine: LabMachine,
+  isolation: Isolation,
   options: GradeOptions,
 ): Promise<ExerciseResult> {
   const checks: CheckResult[] = [];
@@ -121,6 +123,7 @@ async function gradeOnMachine(
     review: await reviewAnswers(exercise, submissionRoot),
     seed: options.seed,
     machine: machine.info,
+    isolation,
   };
   if (options.transcripts) result.transcript = await options.transcripts.write(result, runs);
   return result;
@@ -178,7 +181,7 @@ export async function gradeExercise(
     const offer = await provider.acquire(exercise.requires);
     if (offer.kind === "unavailable") return notGradable(exercise, options.seed, offer.reason);
     try {
-      const result = await gradeOnMachine(exercise, submissionRoot, offer.machine, options);
+      const result = await gradeOnMachine(exercise, submissionRoot, offer.machine, offer.isolation, options);
       return lastLoss ? { ...result, notes: [`the lab machine failed while grading (${lastLoss.split("\n")[0]}); graded again on a new one`, ...result.notes] } : result;
     } catch (error) {
       if (error instanceof NotGradableError) return notGradable(exercise, options.seed, error.message);
