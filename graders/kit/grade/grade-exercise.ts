@@ -51,6 +51,20 @@ class NotGradableError extends Error {}
 
 const runsBeforeInconclusive = 3;
 
+/** Where submissions' scripts are copied in the lab machine. */
+const submissionsFolder = "/run/bpflab/submission";
+
+/**
+ * A machine grades one submission after another, and bpftrace's cat() reads any file in it: the
+ * scripts of the submission graded before are removed before this one's are copied in.
+ */
+async function clearSubmissions(machine: LabMachine): Promise<void> {
+  const rm = await machine.spawn(["rm", "-rf", submissionsFolder]);
+  const exit = await rm.exit;
+  if (exit.kind === "lost") throw new MachineLostError(exit.reason);
+  if (exit.kind !== "exited" || exit.code !== 0) throw new Error(`could not clear ${submissionsFolder} in the lab machine (${JSON.stringify(exit)})`);
+}
+
 async function gradeTask(
   exercise: Exercise,
   task: Task,
@@ -63,7 +77,7 @@ async function gradeTask(
   if (file.kind === "unusable") return { checks: resultsFor(task, [{ ok: false, message: file.message }], []), notes: [] };
   const notes = file.normalized.map((change) => `${task.script}: ${change}`);
 
-  const scriptPath = `/run/bpflab/${exercise.id}/${index}-${task.script}`;
+  const scriptPath = `${submissionsFolder}/${exercise.id}/${index}-${task.script}`;
   await machine.writeFile(scriptPath, file.text, 0o644);
   for (let attempt = 0; ; attempt++) {
     // The first run's plan depends on the seed alone, so that --seed replays it.
@@ -107,6 +121,7 @@ async function gradeOnMachine(
   const checks: CheckResult[] = [];
   const notes: string[] = [];
   const runs = [];
+  await clearSubmissions(machine);
   for (const [index, task] of exercise.tasks.entries()) {
     const graded = await gradeTask(exercise, task, index, submissionRoot, machine, options);
     checks.push(...graded.checks);
