@@ -3,6 +3,7 @@
 // its own (the lab VM) shows a script only that machine; the container and host backends run
 // it on the grading host's kernel. Which of those a provider may use is this policy, given to
 // it as data (docs/threat-model.md).
+import { z } from "zod";
 
 /** "own": each machine has a kernel of its own; "host": the grading host's kernel, shared. */
 export type Kernel = "own" | "host";
@@ -25,6 +26,12 @@ export const ownScript: IsolationPolicy = { kernel: "shared-allowed", trust: "ow
 export type Isolation =
   | { kernel: "own"; trust: IsolationPolicy["trust"] }
   | { kernel: "host"; trust: SharedKernelTrust };
+
+/** An isolation read back from a report (results.json, the TAP's diagnostics). */
+export const isolationSchema: z.ZodType<Isolation> = z.union([
+  z.object({ kernel: z.literal("own"), trust: z.enum(["untrusted", "trusted-submissions", "own-script"]) }),
+  z.object({ kernel: z.literal("host"), trust: z.enum(["trusted-submissions", "own-script"]) }),
+]);
 
 /** The isolation a machine on this kernel gives under the policy, or undefined when the policy refuses it. */
 export function isolationOn(policy: IsolationPolicy, kernel: Kernel): Isolation | undefined {

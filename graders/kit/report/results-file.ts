@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import type { SubmissionResult } from "../grade/results.ts";
+import { isolationSchema } from "../machine/isolation.ts";
 import type { Shard } from "../grade/shard.ts";
 
 /** A student id names folders in the report set: one path component, nothing more. */
@@ -42,6 +43,7 @@ const exerciseSchema = z.object({
   review: z.array(z.object({ file: z.string(), question: z.string(), answer: z.string().optional() })),
   seed: z.number(),
   machine: machineSchema.optional(),
+  isolation: isolationSchema.optional(),
   transcript: z.string().optional(),
 });
 
