@@ -13,7 +13,8 @@ export type BackendChoice = "auto" | "vm" | "container" | "host";
 /**
  * The backends to try, in order. "auto" tries the lab VM first (its kernel has every feature),
  * then a container on the host's kernel, then the host itself; the first one usable here that
- * satisfies an exercise's requirements grades it (LabProvider walks the list).
+ * satisfies an exercise's requirements grades it (LabProvider walks the list, skipping the
+ * backends its isolation policy refuses: for others' submissions, all but the VM).
  */
 export function backendsFor(choice: BackendChoice, progress: Progress = silentProgress): DiagnosableBackend[] {
   const make = { vm: diagnosableVm, container: () => containerBackend(progress), host: () => hostBackend(progress) };
