@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { loadExercise, exerciseIds } from "../graders/kit/catalog.ts";
 import { gradeExercise } from "../graders/kit/grade/grade-exercise.ts";
 import { LabProvider } from "../graders/kit/machine/lab-provider.ts";
+import { untrustedSubmissions } from "../graders/kit/machine/isolation.ts";
 import { vmBackend } from "../graders/kit/machine/vm/vm-backend.ts";
 import { silentProgress } from "../graders/kit/ui/progress.ts";
 import { listProbes } from "../graders/kit/run/probe-listing.ts";
@@ -82,7 +83,7 @@ for (const [what, snapshots] of [
 
 const vfsUnlink = await loadExercise("vfs-unlink");
 {
-  const provider = new LabProvider([vmBackend()], silentProgress);
+  const provider = new LabProvider([vmBackend()], silentProgress, untrustedSubmissions);
   const [result, seconds] = await timed(() => gradeExercise(vfsUnlink, solutions, provider, { seed: 1 }));
   row("grade vfs-unlink once, start included", `${seconds.toFixed(2)} s (${result.score}/${result.max})`);
   const again: number[] = [];
@@ -126,7 +127,7 @@ if (process.env.BENCH_CLASS) {
       seed: 11,
       transcriptDir: join(classRoot, ".runs"),
       jobs,
-      newProvider: () => new LabProvider([vmBackend()], silentProgress),
+      newProvider: () => new LabProvider([vmBackend()], silentProgress, untrustedSubmissions),
       exerciseTimeoutMs: 600_000,
     }),
   );

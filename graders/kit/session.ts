@@ -4,6 +4,7 @@ import type { DiagnosableBackend } from "./machine/capabilities/backend-diagnosi
 import { containerBackend } from "./machine/container/container-backend.ts";
 import { diagnosableVm } from "./machine/vm/diagnosable-vm.ts";
 import { hostBackend } from "./machine/host/host-backend.ts";
+import { ownScript } from "./machine/isolation.ts";
 import { LabProvider } from "./machine/lab-provider.ts";
 import { silentProgress, terminalProgress, type Progress } from "./ui/progress.ts";
 
@@ -12,7 +13,8 @@ export type BackendChoice = "auto" | "vm" | "container" | "host";
 /**
  * The backends to try, in order. "auto" tries the lab VM first (its kernel has every feature),
  * then a container on the host's kernel, then the host itself; the first one usable here that
- * satisfies an exercise's requirements grades it (LabProvider walks the list).
+ * satisfies an exercise's requirements grades it (LabProvider walks the list, skipping the
+ * backends its isolation policy refuses: for others' submissions, all but the VM).
  */
 export function backendsFor(choice: BackendChoice, progress: Progress = silentProgress): DiagnosableBackend[] {
   const make = { vm: diagnosableVm, container: () => containerBackend(progress), host: () => hostBackend(progress) };
@@ -21,9 +23,13 @@ export function backendsFor(choice: BackendChoice, progress: Progress = silentPr
 
 let shared: LabProvider | undefined;
 
+/**
+ * For the user's own scripts (npm test exercises/<id>, bpflab run and shell), which may fall
+ * back to the host's kernel: it is their own host. Others' submissions go through grade-command.
+ */
 export function sharedLabProvider(choice: BackendChoice = "auto", progress: Progress = terminalProgress()): LabProvider {
   if (!shared) {
-    const provider = new LabProvider(backendsFor(choice, progress), progress);
+    const provider = new LabProvider(backendsFor(choice, progress), progress, ownScript);
     shared = provider;
     process.once("beforeExit", () => void provider.close());
   }

@@ -8,6 +8,7 @@ import { containerBackend } from "../../graders/kit/machine/container/container-
 import type { LabMachine } from "../../graders/kit/machine/lab-machine.ts";
 import { LabProvider } from "../../graders/kit/machine/lab-provider.ts";
 import { unlinker } from "../../graders/kit/workloads/unlinker.ts";
+import { trustedSubmissions } from "../../graders/kit/machine/isolation.ts";
 import { silentProgress } from "../../graders/kit/ui/progress.ts";
 import { dockerMissing } from "./docker-available.ts";
 
@@ -64,7 +65,7 @@ describe.skipIf(dockerMissing !== undefined)("container backend", () => {
   });
 
   it("reports an fentry exercise not gradable, with the reason, and grades nothing", async () => {
-    const provider = new LabProvider([containerBackend(silentProgress)], silentProgress);
+    const provider = new LabProvider([containerBackend(silentProgress)], silentProgress, trustedSubmissions);
     try {
       const result = await gradeExercise(await loadExercise("vfs-unlink"), join(repo, "solutions"), provider, { seed: 1 });
       expect(result.gradable).toBe(false);

@@ -10,6 +10,7 @@ import type { Exercise } from "../../graders/kit/exercise.ts";
 import { gradeExercise } from "../../graders/kit/grade/grade-exercise.ts";
 import type { ExerciseResult } from "../../graders/kit/grade/results.ts";
 import { LabProvider } from "../../graders/kit/machine/lab-provider.ts";
+import { trustedSubmissions, untrustedSubmissions } from "../../graders/kit/machine/isolation.ts";
 import { backendsFor } from "../../graders/kit/session.ts";
 import { silentProgress } from "../../graders/kit/ui/progress.ts";
 import { dockerMissing } from "./docker-available.ts";
@@ -24,8 +25,8 @@ const exercises = (await Promise.all(exerciseIds().map(loadExercise))).filter(
 const verdicts = (result: ExerciseResult) => result.checks.map((check) => ({ task: check.task, check: check.name, ok: check.ok }));
 
 describe.skipIf(dockerMissing !== undefined)("the same submission gets the same verdict in the vm and in the container", () => {
-  const vm = new LabProvider(backendsFor("vm"), silentProgress);
-  const container = new LabProvider(backendsFor("container"), silentProgress);
+  const vm = new LabProvider(backendsFor("vm"), silentProgress, untrustedSubmissions);
+  const container = new LabProvider(backendsFor("container"), silentProgress, trustedSubmissions);
   afterAll(async () => {
     await Promise.all([vm.close(), container.close()]);
   });

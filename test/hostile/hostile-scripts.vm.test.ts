@@ -8,6 +8,7 @@ import { pass } from "../../graders/kit/exercise.ts";
 import { gradeExercise } from "../../graders/kit/grade/grade-exercise.ts";
 import type { ExerciseResult } from "../../graders/kit/grade/results.ts";
 import { LabProvider } from "../../graders/kit/machine/lab-provider.ts";
+import { untrustedSubmissions } from "../../graders/kit/machine/isolation.ts";
 import { vmBackend } from "../../graders/kit/machine/vm/vm-backend.ts";
 import { defaultLimits } from "../../graders/kit/run/script-run.ts";
 import { sharedLabProvider } from "../../graders/kit/session.ts";
@@ -155,7 +156,7 @@ describe("a submission that kills the lab machine", () => {
       launch: () => ({ shell: { commands: crashes++ === 0 ? crash : [] } }),
       checks: [{ id: "second-machine", name: "judged on the second machine", points: 1, verify: () => pass }],
     });
-    const provider = new LabProvider([vmBackend()], silentProgress);
+    const provider = new LabProvider([vmBackend()], silentProgress, untrustedSubmissions);
     try {
       const result = await gradeExercise(panicsOnce, fileURLToPath(new URL("../../solutions", import.meta.url)), provider, { seed: 4 });
       expect(result.gradable, result.reason).toBe(true);
@@ -167,7 +168,7 @@ describe("a submission that kills the lab machine", () => {
   }, 300_000);
 
   test("is detected within seconds, retried once, reported not gradable, and the next exercise is still graded", async () => {
-    const provider = new LabProvider([vmBackend()], silentProgress);
+    const provider = new LabProvider([vmBackend()], silentProgress, untrustedSubmissions);
     const solutions = fileURLToPath(new URL("../../solutions", import.meta.url));
     try {
       const started = Date.now();

@@ -58,11 +58,14 @@ describe("bpflab grade --out, a class in the lab VM", () => {
     const tap = await read("report.tap");
     const results = resultsFileSchema.parse(JSON.parse(await read("results.json")));
     const csv = (await read("summary.csv")).trim().split("\r\n").map((line) => line.split(","));
-    expect(csv[0]).toEqual(["student", "vfs-unlink", "total", "max", "gradable", "not_gradable"]);
+    expect(csv[0]).toEqual(["student", "vfs-unlink", "total", "max", "gradable", "not_gradable", "ran_on"]);
     for (const submission of results.submissions) {
       expect(csv.find((row) => row[0] === submission.id)?.slice(1, 4)).toEqual([submission.score, submission.score, submission.max].map(String));
+      expect(csv.find((row) => row[0] === submission.id)?.[6]).toBe("vm: a kernel of its own");
+      expect(submission.exercises[0]?.isolation).toEqual({ kernel: "own", trust: "untrusted" });
     }
     expect(tap).toMatch(new RegExp(`ok \\d+ - ${hiddenCheckName}\\n\\s+---\\n\\s+id: "${hiddenCheckId}"\\n\\s+points: \\d\\n\\s+max: 1\\n\\s+hidden: true`));
+    expect(tap).toContain("\n# ran on vm: a kernel of its own\n");
   });
 
   test("Gradescope shows the hidden check after publication; PrairieLearn only as a total", async () => {

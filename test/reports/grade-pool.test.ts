@@ -8,6 +8,7 @@ import { findSubmissions, gradeSubmissions } from "../../graders/kit/grade/grade
 import { folderProblems } from "../../graders/kit/grade/submission-folder.ts";
 import { maxFileBytes } from "../../graders/kit/grade/submission-files.ts";
 import { LabProvider } from "../../graders/kit/machine/lab-provider.ts";
+import { untrustedSubmissions } from "../../graders/kit/machine/isolation.ts";
 import { silentProgress } from "../../graders/kit/ui/progress.ts";
 
 async function classFolder(): Promise<string> {
@@ -49,7 +50,7 @@ describe("grading a class", () => {
       seed: 1,
       transcriptDir: join(tmpdir(), "bpflab-unused-transcripts"),
       jobs: 3,
-      newProvider: () => (providers++, new LabProvider([], silentProgress)),
+      newProvider: () => (providers++, new LabProvider([], silentProgress, untrustedSubmissions)),
       exerciseTimeoutMs: 60_000,
     });
     const byId = new Map(results.map((result) => [result.id, result.exercises[0]!]));

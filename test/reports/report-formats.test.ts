@@ -105,7 +105,7 @@ describe("report formats", () => {
     expect(bob.tests.find((each) => each.name.includes("names the parent"))).toMatchObject({ visibility: "visible", output: expect.stringContaining("Your script printed:") });
     expect(toGradescope(classResults[1]!, "hidden").tests.filter((each) => each.visibility === "hidden")).toHaveLength(1);
     const carol = toGradescope(classResults[2]!, "after_published");
-    expect(carol.extra_data).toEqual({ gradable: false, not_gradable: ["fget-retval"] });
+    expect(carol.extra_data).toEqual({ gradable: false, not_gradable: ["fget-retval"], ran_on: ["vm: a kernel of its own"] });
     expect(carol.tests.find((each) => each.name.startsWith("fget-retval"))).not.toHaveProperty("score");
     expect(carol.output).toContain("not a zero");
   });
@@ -119,5 +119,43 @@ describe("report formats", () => {
     const carol = toPrairieLearn(classResults[2]!);
     expect(carol).toMatchObject({ gradable: false, format_errors: [expect.stringContaining("fget-retval could not be graded")] });
     expect(carol).not.toHaveProperty("score");
+  });
+
+  describe("where the scripts ran: every report names the backend, and the host's kernel only with trusted submissions", () => {
+    const trusted = "container: the host's kernel, submissions trusted (--trust-submissions)";
+
+    test("TAP: a comment per place after the plan, and backend, kernel and trust in each exercise's diagnostics", () => {
+      expect(tap.split("\n").slice(0, 4)).toEqual(["TAP version 14", "1..4", "# ran on vm: a kernel of its own", `# ran on ${trusted}`]);
+      expect(tap).toMatch(/exercise: "fget-retval"\n(.*\n)*? +backend: "container"\n +kernel: "host"\n +trust: "trusted-submissions"/);
+      expect(tapCounts(tap)).toMatchObject({ count: 4, tapErrors: 0 });
+    });
+
+    test("summary and CSV: read back from the TAP", () => {
+      const bob = summary.students.find((student) => student.student === "bob")!;
+      expect(bob.exercises["fget-retval"]).toMatchObject({ backend: "container", isolation: { kernel: "host", trust: "trusted-submissions" } });
+      expect(bob.exercises["vfs-unlink"]).toMatchObject({ backend: "vm", isolation: { kernel: "own" } });
+      expect(summary.students.find((student) => student.student === "carol")?.exercises["fget-retval"]).not.toHaveProperty("backend");
+      const rows = parseCsv(toCsv(summary));
+      const column = rows[0]!.indexOf("ran_on");
+      expect(rows.slice(1).map((row) => row[column])).toEqual([
+        "vm: a kernel of its own",
+        `vm: a kernel of its own; ${trusted}`,
+        "vm: a kernel of its own",
+        "vm: a kernel of its own",
+      ]);
+    });
+
+    test("JSON, results.json and Gradescope", () => {
+      const json = JSON.parse(toJsonReport(classResults)) as { submissions: Array<{ exercises: Array<{ backend?: string; isolation?: unknown }> }> };
+      expect(json.submissions[1]!.exercises[1]).toMatchObject({ backend: "container", isolation: { kernel: "host", trust: "trusted-submissions" } });
+      const file = resultsFileSchema.parse(JSON.parse(toResultsFile(classResults, { index: 1, count: 1 }, classResults.length)));
+      expect(file.submissions[1]!.exercises[1]!.isolation).toEqual({ kernel: "host", trust: "trusted-submissions" });
+      expect(toGradescope(classResults[1]!, "hidden").extra_data.ran_on).toEqual(["vm: a kernel of its own", trusted]);
+    });
+
+    test("a report that claims an untrusted submission ran on the host's kernel is refused when read back", () => {
+      const forged = tap.replace('trust: "trusted-submissions"', 'trust: "untrusted"').replace(/(kernel: "host"\n +trust: )"trusted-submissions"/, '$1"untrusted"');
+      expect(() => summaryFromTap(forged)).toThrow(/kernel host with trust untrusted/);
+    });
   });
 });

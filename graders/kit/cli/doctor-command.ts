@@ -36,6 +36,9 @@ export async function doctorCommand(): Promise<void> {
     if (diagnosis.usable) usable++;
     process.stdout.write(formatDiagnosis(diagnosis));
   }
-  process.stdout.write(`--backend auto tries vm, then container, then host: the first usable one that can grade an exercise grades it.\n`);
+  process.stdout.write(
+    `--backend auto tries vm, then container, then host for your own scripts (npm test, run, shell); ` +
+      `bpflab grade runs others' submissions only in the vm, unless --trust-submissions (docs/threat-model.md).\n`,
+  );
   process.exitCode = usable > 0 ? 0 : 1;
 }

@@ -1,9 +1,11 @@
 // `bpflab grade <dir>`: grade one submission or a class, in parallel, optionally one shard of
-// it, and write the reports (TAP or JSON on stdout, or every format under --out).
+// it, and write the reports (TAP or JSON on stdout, or every format under --out). Submissions
+// are others' scripts: they run only in a kernel of their own unless the instructor trusts them.
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { findSubmissions, gradeSubmissions } from "../grade/grade-submissions.ts";
 import { inShard, parseShard, type Shard } from "../grade/shard.ts";
+import { isolationOn, trustedSubmissions, untrustedSubmissions, type IsolationPolicy } from "../machine/isolation.ts";
 import { LabProvider } from "../machine/lab-provider.ts";
 import type { StdoutFormat } from "../report/formats.ts";
 import type { HiddenVisibility } from "../report/gradescope.ts";
@@ -23,6 +25,7 @@ export interface GradeCommandOptions {
   shard?: string;
   hiddenVisibility: HiddenVisibility;
   exerciseTimeout: number;
+  trustSubmissions?: boolean;
 }
 
 const wholeClass: Shard = { index: 1, count: 1 };
@@ -33,10 +36,37 @@ function transcriptDir(options: GradeCommandOptions): string {
 }
 
 /**
+ * The isolation policy a class is graded under, or why this backend choice is refused: without
+ * --trust-submissions, a choice none of whose backends gives a kernel of its own.
+ */
+export function classIsolation(backend: BackendChoice, trustSubmissions: boolean): { policy: IsolationPolicy } | { refused: string } {
+  const policy = trustSubmissions ? trustedSubmissions : untrustedSubmissions;
+  if (backendsFor(backend).some((candidate) => isolationOn(policy, candidate.kernel))) return { policy };
+  return {
+    refused:
+      `--backend ${backend} would run every submission on this host's kernel, where a bpftrace script sees every process ` +
+      `on the host, the files they open and their memory: other students' scripts, the hidden checks, the CI job's secrets. ` +
+      `Grade a class with --backend vm (or auto, which grades submissions only in the lab VM), or add --trust-submissions ` +
+      `if you trust every submission's author (docs/threat-model.md).`,
+  };
+}
+
+/**
  * Exit status 0 when every exercise of every submission was graded, whatever the scores; 1 when
- * some were not gradable (the reports say which and why); 2 when the harness could not run.
+ * some were not gradable (the reports say which and why); 2 when the harness could not run, or
+ * when the backend would put untrusted submissions on the host's kernel (refused before anything runs).
  */
 export async function gradeCommand(dir: string, options: GradeCommandOptions): Promise<void> {
+  const isolation = classIsolation(options.backend, options.trustSubmissions ?? false);
+  if ("refused" in isolation) {
+    process.stderr.write(`bpflab: ${isolation.refused}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const { policy } = isolation;
+  if (policy.kernel === "shared-allowed" && options.backend !== "vm") {
+    process.stderr.write(`bpflab: submissions trusted (--trust-submissions): --backend ${options.backend} may run them on this host's kernel; every report says where each ran\n`);
+  }
   const progress = classProgress();
   try {
     const shard = options.shard ? parseShard(options.shard) : wholeClass;
@@ -48,7 +78,7 @@ export async function gradeCommand(dir: string, options: GradeCommandOptions): P
       seed: options.seed ?? newSeed(),
       transcriptDir: transcriptDir(options),
       jobs,
-      newProvider: (worker) => new LabProvider(backendsFor(options.backend, progress.worker(worker)), progress.worker(worker)),
+      newProvider: (worker) => new LabProvider(backendsFor(options.backend, progress.worker(worker)), progress.worker(worker), policy),
       exerciseTimeoutMs: options.exerciseTimeout * 1000,
       events: progress,
       ...(options.exercise ? { exercises: options.exercise } : {}),

@@ -19,7 +19,11 @@ const program = new Command("bpflab").description("Grades bpftrace kernel-tracin
 const hiddenVisibilityOption = () =>
   new Option("--hidden-visibility <when>", "when Gradescope shows hidden checks to students").choices(["after_published", "hidden"]).default("after_published");
 const formatOption = () => new Option("--format <format>", "report on stdout, without --out").choices([...stdoutFormats]).default("tap");
-const backendOption = () => new Option("--backend <name>", "where the kernel is").choices(["auto", "vm", "container", "host"]).default("auto");
+const backendOption = (auto: string) =>
+  new Option("--backend <name>", `where the kernel is: vm (the lab VM, a kernel of its own), container or host (this host's kernel); auto ${auto}`)
+    .choices(["auto", "vm", "container", "host"])
+    .default("auto");
+const ownScriptBackend = () => backendOption("tries vm, then container, then host (your own script may see this host)");
 
 program
   .command("grade")
@@ -27,7 +31,8 @@ program
   .argument("<dir>", "submission folder")
   .addOption(formatOption())
   .option("--exercise <id...>", "grade only these exercises")
-  .addOption(backendOption())
+  .addOption(backendOption("grades submissions only in the lab VM"))
+  .option("--trust-submissions", "allow --backend container or host (and auto's fallback to them): submissions then run on this host's kernel, where they can see every process and its files (docs/threat-model.md)")
   .option("--seed <n>", "replay a run's randomization", integer)
   .option("--transcripts <dir>", "where to keep run transcripts (default: <out>/transcripts with --out, else .bpflab/runs)")
   .option("--out <dir>", "write report.tap, summary.csv/json, results.json, gradescope/ and prairielearn/ here")
@@ -62,19 +67,19 @@ program
 
 program
   .command("run")
-  .description("run a script live in the lab machine, optionally against a workload, and show its raw output")
+  .description("run your own script live in the lab machine (with --backend container or host: on this host's kernel), optionally against a workload, and show its raw output")
   .argument("<script>", "a bpftrace script")
   .argument("[args...]", "positional parameters for the script ($1, $2, ...), after --")
   .option("--workload <name>", "start this workload once the probes are attached")
   .option("--json", "run bpftrace with -f json")
   .option("--duration <seconds>", "how long to keep tracing after the workload ends", integer, 3)
-  .addOption(backendOption())
+  .addOption(ownScriptBackend())
   .action(runCommand);
 
 program
   .command("shell")
-  .description("an interactive shell in the lab machine, for bpftrace -l and -lv")
-  .addOption(backendOption())
+  .description("an interactive shell in the lab machine, for bpftrace -l and -lv (with --backend container or host: a shell on this host's kernel, as root)")
+  .addOption(ownScriptBackend())
   .action(shellCommand);
 
 program.command("doctor").description("check which backends work here and what their kernels can do").action(doctorCommand);

@@ -1,6 +1,7 @@
 // An exercise's result from its checks: graded, not gradable (never a zero), or refused (the
 // submission's folder was not read: a zero, with the problem named).
 import type { Exercise } from "../exercise.ts";
+import type { Isolation } from "../machine/isolation.ts";
 import type { MachineInfo } from "../machine/lab-machine.ts";
 import { everyCheck } from "./judge-task.ts";
 import { scored, type CheckResult, type ExerciseResult, type ReviewAnswer } from "./results.ts";
@@ -11,11 +12,12 @@ export interface Graded {
   review: ReviewAnswer[];
   seed: number;
   machine?: MachineInfo;
+  isolation?: Isolation;
 }
 
 export function exerciseResult(exercise: Exercise, graded: Graded): ExerciseResult {
-  const { machine, ...rest } = graded;
-  return { id: exercise.id, title: exercise.title, ...scored(graded.checks), gradable: true, ...rest, ...(machine ? { machine } : {}) };
+  const { machine, isolation, ...rest } = graded;
+  return { id: exercise.id, title: exercise.title, ...scored(graded.checks), gradable: true, ...rest, ...(machine ? { machine } : {}), ...(isolation ? { isolation } : {}) };
 }
 
 function failEveryCheck(exercise: Exercise, message: string): CheckResult[] {

@@ -2,6 +2,7 @@
 // against its workloads, and judged (judge-task.ts) on what was recorded of the run. The record
 // goes into the transcript, from which a regrade judges it again without a machine.
 import type { Exercise, Task } from "../exercise.ts";
+import type { Isolation } from "../machine/isolation.ts";
 import type { LabMachine } from "../machine/lab-machine.ts";
 import type { LabProvider } from "../machine/lab-provider.ts";
 import { listProbes } from "../run/probe-listing.ts";
@@ -18,6 +19,20 @@ export interface GradeOptions {
   seed: number;
   limits?: RunLimits;
   transcripts?: TranscriptWriter;
+}
+
+/** Where submissions' scripts are copied in the lab machine. */
+const submissionsFolder = "/run/bpflab/submission";
+
+/**
+ * A machine grades one submission after another, and bpftrace's cat() reads any file in it: the
+ * scripts of the submission graded before are removed before this one's are copied in.
+ */
+async function clearSubmissions(machine: LabMachine): Promise<void> {
+  const rm = await machine.spawn(["rm", "-rf", submissionsFolder]);
+  const exit = await rm.exit;
+  if (exit.kind === "lost") throw new MachineLostError(exit.reason);
+  if (exit.kind !== "exited" || exit.code !== 0) throw new Error(`could not clear ${submissionsFolder} in the lab machine (${JSON.stringify(exit)})`);
 }
 
 /** A task that cannot be judged: its workloads failed, or never brought about what its checks need. */
@@ -57,7 +72,7 @@ async function gradeTask(exercise: Exercise, task: Task, index: number, submissi
   if (script.kind === "unusable") return { checks: everyCheck(task, { ok: false, message: script.message }), notes: [], record };
   const notes = scriptNotes(record, task.script);
 
-  const scriptPath = `/run/bpflab/${exercise.id}/${index}-${task.script}`;
+  const scriptPath = `${submissionsFolder}/${exercise.id}/${index}-${task.script}`;
   await machine.writeFile(scriptPath, script.text, 0o644);
   for (let attempt = 0; ; attempt++) {
     const prepared = task.prepare(taskRandom(options.seed, index, attempt));
@@ -88,20 +103,22 @@ interface MachineGrade {
   review: ReviewAnswer[];
 }
 
-async function gradeOnMachine(exercise: Exercise, submissionRoot: string, machine: LabMachine, options: GradeOptions): Promise<MachineGrade> {
+async function gradeOnMachine(exercise: Exercise, submissionRoot: string, machine: LabMachine, isolation: Isolation, options: GradeOptions): Promise<MachineGrade> {
+  await clearSubmissions(machine);
   const graded: GradedTask[] = [];
   // Every task runs even after a grader failed on one, so that a regrade with the fixed grader has all the evidence.
   for (const [index, task] of exercise.tasks.entries()) graded.push(await gradeTask(exercise, task, index, submissionRoot, machine, options));
   const review = await reviewAnswers(exercise, submissionRoot);
   const records = graded.map((task) => task.record);
   const failed = graded.find((task) => task.graderError !== undefined);
-  if (failed) return { result: { ...internalError(exercise, options.seed, failed.graderError), machine: machine.info }, records, review };
+  if (failed) return { result: { ...internalError(exercise, options.seed, failed.graderError), machine: machine.info, isolation }, records, review };
   const result = exerciseResult(exercise, {
     checks: graded.flatMap((task) => task.checks),
     notes: graded.flatMap((task) => task.notes),
     review,
     seed: options.seed,
     machine: machine.info,
+    isolation,
   });
   return { result, records, review };
 }
@@ -137,7 +154,7 @@ export async function gradeExercise(exercise: Exercise, submissionRoot: string, 
     const offer = await provider.acquire(exercise.requires);
     if (offer.kind === "unavailable") return notGradableResult(exercise, options.seed, offer.reason);
     try {
-      const graded = await gradeOnMachine(exercise, submissionRoot, offer.machine, options);
+      const graded = await gradeOnMachine(exercise, submissionRoot, offer.machine, offer.isolation, options);
       const result = lastLoss ? { ...graded.result, notes: [machineLossNote(lastLoss), ...graded.result.notes] } : graded.result;
       if (options.transcripts) {
         result.transcript = await options.transcripts.write({ result, tasks: graded.records, review: graded.review, ...(lastLoss ? { machineLoss: lastLoss } : {}) });

@@ -69,6 +69,7 @@ export function regradeExercise(exercise: Exercise, transcript: Transcript, tran
     review: transcript.review,
     seed: transcript.seed,
     ...(transcript.machine ? { machine: transcript.machine } : {}),
+    ...(transcript.result.isolation ? { isolation: transcript.result.isolation } : {}),
   });
   return { kind: "regraded", result: { ...result, ...where } };
 }

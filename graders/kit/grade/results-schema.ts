@@ -1,6 +1,7 @@
 // The results of grading as zod schemas, for files that hold them and are read back: a report
 // folder's results.json and every transcript. They are kept equal to the types of results.ts.
 import { z } from "zod";
+import { isolationSchema } from "../machine/isolation.ts";
 import type { ExerciseResult, SubmissionResult } from "./results.ts";
 
 /** A student id names folders in the report set: one path component, nothing more. */
@@ -42,6 +43,7 @@ export const exerciseResultSchema = z.object({
   review: z.array(reviewAnswerSchema),
   seed: z.number(),
   machine: machineInfoSchema.optional(),
+  isolation: isolationSchema.optional(),
   transcript: z.string().optional(),
 }) satisfies z.ZodType<ExerciseResult>;
 

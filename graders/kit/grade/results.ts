@@ -1,4 +1,5 @@
 // Grading produces these; every report (vitest, TAP, JSON, CSV, ...) is a view of them.
+import type { Isolation } from "../machine/isolation.ts";
 import type { MachineInfo } from "../machine/lab-machine.ts";
 
 export interface CheckResult {
@@ -39,6 +40,8 @@ export interface ExerciseResult {
   review: ReviewAnswer[];
   seed: number;
   machine?: MachineInfo;
+  /** Whose kernel the scripts ran on (machine.backend says which backend) and why that was allowed. */
+  isolation?: Isolation;
   /** Where the run's transcript was written. */
   transcript?: string;
 }

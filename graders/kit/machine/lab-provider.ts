@@ -1,13 +1,17 @@
 // Hands out lab machines: boots one on first use, reuses it for every exercise after, and
-// replaces it when it dies. Which backend it boots is decided by the backend list it is given.
+// replaces it when it dies. Which backend it boots is decided by the backend list it is given,
+// less the backends whose kernel its isolation policy refuses: those are never tried.
 import type { Requirement } from "../exercise.ts";
 import type { Progress } from "../ui/progress.ts";
+import { isolationOn, type Isolation, type IsolationPolicy, type Kernel } from "./isolation.ts";
 import type { LabMachine } from "./lab-machine.ts";
 
-export type MachineOffer = { kind: "ready"; machine: LabMachine } | { kind: "unavailable"; reason: string };
+export type MachineOffer = { kind: "ready"; machine: LabMachine; isolation: Isolation } | { kind: "unavailable"; reason: string };
 
 export interface Backend {
   readonly name: string;
+  /** Whether its machines have a kernel of their own or run scripts on the host's. */
+  readonly kernel: Kernel;
   /** Why this backend cannot satisfy these requirements here, or undefined when it can. */
   unsupported(requires: readonly Requirement[]): Promise<string | undefined>;
   boot(progress: Progress): Promise<LabMachine>;
@@ -20,12 +24,19 @@ export class LabProvider {
   constructor(
     private readonly backends: readonly Backend[],
     private readonly progress: Progress,
+    private readonly policy: IsolationPolicy,
   ) {}
 
-  /** The first backend, in order, that can grade an exercise with these requirements. */
+  /** The first backend, in order, that the policy admits and that can grade an exercise with these requirements. */
   async acquire(requires: readonly Requirement[]): Promise<MachineOffer> {
     const reasons: string[] = [];
+    const refused: string[] = [];
     for (const backend of this.backends) {
+      const isolation = isolationOn(this.policy, backend.kernel);
+      if (!isolation) {
+        refused.push(backend.name);
+        continue;
+      }
       const unsupported = this.bootFailures.get(backend.name) ?? (await backend.unsupported(requires));
       if (unsupported) {
         reasons.push(`${backend.name}: ${unsupported}`);
@@ -35,7 +46,7 @@ export class LabProvider {
       // backend is broken here, and it is not tried again in this process.
       for (let attempt = 1; attempt <= 2; attempt++) {
         try {
-          return { kind: "ready", machine: await this.machineOn(backend) };
+          return { kind: "ready", machine: await this.machineOn(backend), isolation };
         } catch (error) {
           this.current = undefined;
           if (attempt === 2) {
@@ -46,7 +57,9 @@ export class LabProvider {
         }
       }
     }
-    return { kind: "unavailable", reason: reasons.join("; ") || "no backend configured" };
+    if (reasons.length > 0) return { kind: "unavailable", reason: reasons.join("; ") };
+    if (refused.length > 0) return { kind: "unavailable", reason: `${refused.join(" and ")} would run the script on the host's kernel, and submissions run only in a kernel of their own` };
+    return { kind: "unavailable", reason: "no backend configured" };
   }
 
   private async machineOn(backend: Backend): Promise<LabMachine> {

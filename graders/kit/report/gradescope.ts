@@ -6,6 +6,7 @@
 // top-level output says it is not a zero, and extra_data.gradable is false.
 import type { ExerciseResult, SubmissionResult } from "../grade/results.ts";
 import { checkLabel } from "./check-label.ts";
+import { placesRanOn } from "./ran-on.ts";
 import { studentMessage } from "./student-message.ts";
 
 export type HiddenVisibility = "hidden" | "after_published";
@@ -23,7 +24,8 @@ export interface GradescopeResults {
   score: number;
   output: string;
   tests: GradescopeTest[];
-  extra_data: { gradable: boolean; not_gradable: string[] };
+  /** Stored with the result: whether every exercise was graded, and where the scripts ran. */
+  extra_data: { gradable: boolean; not_gradable: string[]; ran_on: string[] };
 }
 
 function testsOf(exercise: ExerciseResult, hiddenVisibility: HiddenVisibility): GradescopeTest[] {
@@ -53,6 +55,6 @@ export function toGradescope(submission: SubmissionResult, hiddenVisibility: Hid
     score: submission.score,
     output,
     tests: submission.exercises.flatMap((exercise) => testsOf(exercise, hiddenVisibility)),
-    extra_data: { gradable: notGradable.length === 0, not_gradable: notGradable.map((exercise) => exercise.id) },
+    extra_data: { gradable: notGradable.length === 0, not_gradable: notGradable.map((exercise) => exercise.id), ran_on: placesRanOn([submission]) },
   };
 }

@@ -14,6 +14,8 @@ export function toJsonReport(submissions: readonly SubmissionResult[]): string {
         gradable: exercise.gradable,
         ...(exercise.reason === undefined ? {} : { reason: exercise.reason }),
         seed: exercise.seed,
+        ...(exercise.machine === undefined ? {} : { backend: exercise.machine.backend }),
+        ...(exercise.isolation === undefined ? {} : { isolation: exercise.isolation }),
         checks: exercise.checks.map((check) => ({
           id: check.id,
           name: check.name,

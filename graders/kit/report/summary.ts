@@ -3,6 +3,8 @@
 // YAML diagnostics of the exercise and submission test points (tap.ts writes them).
 import { Parser } from "tap-parser";
 import { z } from "zod";
+import type { BackendName } from "../machine/lab-machine.ts";
+import { isolationSchema, type Isolation } from "../machine/isolation.ts";
 
 export interface ExerciseScore {
   /** Null when not gradable: never a zero. */
@@ -10,6 +12,9 @@ export interface ExerciseScore {
   max: number;
   gradable: boolean;
   reason?: string;
+  /** Where its scripts ran; absent when none ran. */
+  backend?: BackendName;
+  isolation?: Isolation;
 }
 
 export interface StudentSummary {
@@ -27,13 +32,25 @@ export interface ClassSummary {
   students: StudentSummary[];
 }
 
-const exerciseDiagnostics = z.object({
-  exercise: z.string(),
-  score: z.number(),
-  max: z.number(),
-  gradable: z.boolean(),
-  reason: z.string().optional(),
-});
+// The diagnostics carry kernel and trust side by side: they are read back as one isolation.
+const exerciseDiagnostics = z
+  .object({
+    exercise: z.string(),
+    score: z.number(),
+    max: z.number(),
+    gradable: z.boolean(),
+    reason: z.string().optional(),
+    backend: z.enum(["vm", "container", "host"]).optional(),
+    kernel: z.string().optional(),
+    trust: z.string().optional(),
+  })
+  .transform(({ kernel, trust, ...rest }, context): typeof rest & { isolation?: Isolation } => {
+    if (kernel === undefined && trust === undefined) return rest;
+    const isolation = isolationSchema.safeParse({ kernel, trust });
+    if (isolation.success) return { ...rest, isolation: isolation.data };
+    context.addIssue({ code: "custom", message: `kernel ${String(kernel)} with trust ${String(trust)} is not an isolation bpflab grades under` });
+    return z.NEVER;
+  });
 
 const submissionDiagnostics = z.object({ student: z.string(), score: z.number(), max: z.number(), gradable: z.boolean() });
 
@@ -46,7 +63,7 @@ export function summaryFromTap(tap: string): ClassSummary {
   const students: StudentSummary[] = [];
   const order: string[] = [];
   const problems: string[] = [];
-  let current: Array<z.infer<typeof exerciseDiagnostics>> = [];
+  let current: Array<z.output<typeof exerciseDiagnostics>> = [];
   const parser = new Parser();
   parser.on("child", (child: Parser) => {
     current = [];
@@ -70,6 +87,8 @@ export function summaryFromTap(tap: string): ClassSummary {
         max: exercise.max,
         gradable: exercise.gradable,
         ...(exercise.reason === undefined ? {} : { reason: exercise.reason }),
+        ...(exercise.backend === undefined ? {} : { backend: exercise.backend }),
+        ...(exercise.isolation === undefined ? {} : { isolation: exercise.isolation }),
       };
     }
     students.push({ student: parsed.data.student, exercises, total: parsed.data.score, max: parsed.data.max, gradable: parsed.data.gradable });

@@ -6,8 +6,10 @@
 // Against the TAP 14 specification: descriptions escape "\" and "#" and hold no line break; a
 // subtest's "# Subtest: <name>" matches the description of the test point that closes it; the
 // YAML block is indented two spaces past its test point; a not gradable exercise is a SKIP (its
-// checks too), so a harness counts it neither passed nor failed.
+// checks too), so a harness counts it neither passed nor failed. Where the scripts ran is a
+// comment after the plan, and in each exercise's diagnostics (backend, kernel, trust).
 import { checkLabel } from "./check-label.ts";
+import { placesRanOn } from "./ran-on.ts";
 import type { CheckResult, ExerciseResult, SubmissionResult } from "../grade/results.ts";
 
 const indentation = "    ";
@@ -66,6 +68,9 @@ function exerciseLines(exercise: ExerciseResult, number: number, depth: number):
     gradable: exercise.gradable,
     reason: exercise.reason === undefined ? undefined : oneLine(exercise.reason),
     seed: exercise.seed,
+    backend: exercise.machine?.backend,
+    kernel: exercise.isolation?.kernel,
+    trust: exercise.isolation?.trust,
     notes: exercise.notes,
   };
   return [
@@ -92,6 +97,7 @@ function submissionLines(submission: SubmissionResult, number: number): string[]
 }
 
 export function toTap(submissions: readonly SubmissionResult[]): string {
-  const lines = ["TAP version 14", `1..${submissions.length}`, ...submissions.flatMap((submission, index) => submissionLines(submission, index + 1))];
+  const ranOn = placesRanOn(submissions).map((place) => `# ran on ${place}`);
+  const lines = ["TAP version 14", `1..${submissions.length}`, ...ranOn, ...submissions.flatMap((submission, index) => submissionLines(submission, index + 1))];
   return `${lines.join("\n")}\n`;
 }

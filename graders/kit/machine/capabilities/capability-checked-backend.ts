@@ -5,10 +5,13 @@ import type { Exercise, Requirement } from "../../exercise.ts";
 import { silentProgress, type Progress } from "../../ui/progress.ts";
 import { diagnoseMachine, type BackendDiagnosis, type DiagnosableBackend } from "./backend-diagnosis.ts";
 import { MachineCapabilities, type CapabilitySummary } from "./capabilities.ts";
+import type { Kernel } from "../isolation.ts";
 import type { BackendName, LabMachine, MachineInfo } from "../lab-machine.ts";
 
 export interface MachineSource {
   name: BackendName;
+  /** Whether its machines have a kernel of their own or share the host's. */
+  kernel: Kernel;
   /** Why this backend cannot work on this host at all, found without starting a machine. */
   unusable(): Promise<Unusable | undefined>;
   start(progress: Progress): Promise<LabMachine>;
@@ -73,6 +76,7 @@ export function capabilityCheckedBackend(source: MachineSource, progress: Progre
 
   return {
     name: source.name,
+    kernel: source.kernel,
 
     async unsupported(requires: readonly Requirement[]): Promise<string | undefined> {
       unusable ??= source.unusable();

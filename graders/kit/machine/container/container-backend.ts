@@ -117,6 +117,7 @@ async function startLabContainer(progress: Progress): Promise<LabMachine> {
 
 export const containerSource: MachineSource = {
   name: "container",
+  kernel: "host",
   async unusable() {
     const docker = await dockerClient();
     return "unavailable" in docker ? { reason: docker.unavailable, hints: ["install docker.io and start dockerd"] } : undefined;

@@ -47,6 +47,7 @@ export async function startHostMachine(progress: Progress, bpftrace?: string): P
 
 export const hostSource: MachineSource = {
   name: "host",
+  kernel: "host",
   async unusable() {
     const readiness = await checkHostReadiness();
     return readiness.problems.length > 0 ? { reason: readiness.problems.join("; "), hints: readiness.hints } : undefined;

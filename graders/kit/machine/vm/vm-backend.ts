@@ -107,6 +107,7 @@ export interface VmBackendOptions {
 export function vmBackend(options: VmBackendOptions = {}): Backend {
   return {
     name: "vm",
+    kernel: "own",
     // The lab kernel offers every feature the exercises require.
     unsupported: async () => undefined,
     async boot(progress: Progress): Promise<LabMachine> {
