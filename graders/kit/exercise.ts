@@ -6,9 +6,9 @@ import type { Random } from "./run/random.ts";
 import type { BpftraceOutput } from "./evidence/output.ts";
 import type { ScriptProbe } from "./evidence/probes.ts";
 import type { AnyWorkload, PlanOf, RecordOf, WorkloadLaunch } from "./workloads/workload.ts";
+import type { Requirement } from "./machine/requirements.ts";
 
-/** A feature of the lab machine that an exercise cannot be graded without. */
-export type Requirement = "fentry" | "kprobe" | `tracepoint:${string}:${string}`;
+export type { Requirement } from "./machine/requirements.ts";
 
 export type Verdict = { ok: true } | { ok: false; message: string; excerpt?: readonly string[] };
 

@@ -1,6 +1,6 @@
 // What `bpflab doctor` learns about one backend: usable or not and why, and what its machine
 // can do, asked from inside it.
-import type { Exercise } from "../../exercise.ts";
+import type { Needs } from "../requirements.ts";
 import type { Progress } from "../../ui/progress.ts";
 import type { CapabilitySummary, MachineCapabilities } from "./capabilities.ts";
 import type { LabMachine, MachineInfo } from "../lab-machine.ts";
@@ -25,10 +25,10 @@ export type BackendDiagnosis =
     };
 
 export interface DiagnosableBackend extends Backend {
-  diagnose(progress: Progress, exercises: readonly Exercise[]): Promise<BackendDiagnosis>;
+  diagnose(progress: Progress, exercises: readonly Needs[]): Promise<BackendDiagnosis>;
 }
 
-function tracepointsOf(exercises: readonly Exercise[]): string[] {
+function tracepointsOf(exercises: readonly Needs[]): string[] {
   const names = exercises.flatMap((exercise) => exercise.requires.filter((requirement) => requirement.startsWith("tracepoint:")));
   return [...new Set(names.map((requirement) => requirement.slice("tracepoint:".length)))].sort();
 }
@@ -38,7 +38,7 @@ export async function diagnoseMachine(
   backend: string,
   machine: LabMachine,
   capabilities: MachineCapabilities,
-  exercises: readonly Exercise[],
+  exercises: readonly Needs[],
   hintsFor: (summary: CapabilitySummary, info: MachineInfo) => Promise<string[]>,
 ): Promise<BackendDiagnosis> {
   const summary = await capabilities.summary(tracepointsOf(exercises));

@@ -1,6 +1,6 @@
 // What the kernel and bpftrace of one lab machine can do, asked from inside that machine and
 // cached: `bpftrace --info` once, a real kprobe attach once, and each tracepoint once.
-import type { Requirement } from "../../exercise.ts";
+import type { Requirement } from "../requirements.ts";
 import { parseBpftraceInfo, type BpftraceInfo } from "./bpftrace-info.ts";
 import type { LabMachine } from "../lab-machine.ts";
 import { describeExit, runCommand, succeeded } from "./machine-command.ts";

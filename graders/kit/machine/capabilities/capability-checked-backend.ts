@@ -1,7 +1,7 @@
 // A backend whose answer to "can you grade this?" comes from inside its own machine. The
 // machine started to answer is kept and handed to the next boot(), so a check costs no
 // extra start; when the answer is no, it is stopped at once.
-import type { Exercise, Requirement } from "../../exercise.ts";
+import type { Needs, Requirement } from "../requirements.ts";
 import { silentProgress, type Progress } from "../../ui/progress.ts";
 import { diagnoseMachine, type BackendDiagnosis, type DiagnosableBackend } from "./backend-diagnosis.ts";
 import { MachineCapabilities, type CapabilitySummary } from "./capabilities.ts";
@@ -100,7 +100,7 @@ export function capabilityCheckedBackend(source: MachineSource, progress: Progre
       return track(await source.start(bootProgress));
     },
 
-    async diagnose(diagnoseProgress: Progress, exercises: readonly Exercise[]): Promise<BackendDiagnosis> {
+    async diagnose(diagnoseProgress: Progress, exercises: readonly Needs[]): Promise<BackendDiagnosis> {
       unusable ??= source.unusable();
       const blocked = await unusable;
       if (blocked) return { backend: source.name, usable: false, ...blocked };

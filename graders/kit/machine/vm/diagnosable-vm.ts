@@ -2,7 +2,7 @@
 // doctor needs: its real capabilities, asked from inside a booted VM, and the accelerator.
 import { chooseAccelerator } from "../../../../vm/accel.ts";
 import { ensureLabImage } from "../../../../vm/image.ts";
-import type { Exercise } from "../../exercise.ts";
+import type { Needs } from "../requirements.ts";
 import { silentProgress, type Progress } from "../../ui/progress.ts";
 import { diagnoseMachine, featureHints, type BackendDiagnosis, type DiagnosableBackend } from "../capabilities/backend-diagnosis.ts";
 import { MachineCapabilities } from "../capabilities/capabilities.ts";
@@ -18,7 +18,7 @@ export function diagnosableVm(): DiagnosableBackend {
   const backend = vmBackend();
   return {
     ...backend,
-    async diagnose(progress: Progress, exercises: readonly Exercise[]): Promise<BackendDiagnosis> {
+    async diagnose(progress: Progress, exercises: readonly Needs[]): Promise<BackendDiagnosis> {
       let machine;
       try {
         machine = await backend.boot(progress);
