@@ -1,6 +1,28 @@
 // Grading produces these; every report (vitest, TAP, JSON, CSV, ...) is a view of them.
 import type { MachineInfo } from "../machine/lab-machine.ts";
 
+/** One bucket of a histogram, [low, high); a null bound is open, as in bpftrace's hist(). */
+export interface FigureBucket {
+  low: number | null;
+  high: number | null;
+  count: number;
+}
+
+/**
+ * Histograms drawn side by side over the same buckets, e.g. the student's @long_block_times
+ * beside the waits the kernel's lock trace recorded. The HTML report draws them.
+ */
+export interface HistogramFigure {
+  kind: "histogram";
+  title: string;
+  /** What the bucket bounds measure, e.g. "ns". */
+  unit: string;
+  series: Array<{ label: string; buckets: FigureBucket[] }>;
+}
+
+/** Data a grader may attach for reports to draw; optional everywhere. */
+export type Figure = HistogramFigure;
+
 export interface CheckResult {
   /** The task (script run) the check belongs to. */
   task: string;
@@ -13,6 +35,7 @@ export interface CheckResult {
   message: string;
   /** A few lines of the student's output that show the problem. */
   excerpt: string[];
+  figures?: Figure[];
 }
 
 export interface ReviewAnswer {
@@ -39,6 +62,7 @@ export interface ExerciseResult {
   machine?: MachineInfo;
   /** Where the run's transcript was written. */
   transcript?: string;
+  figures?: Figure[];
 }
 
 export interface SubmissionResult {

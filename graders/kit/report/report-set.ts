@@ -6,6 +6,7 @@ import type { SubmissionResult } from "../grade/results.ts";
 import type { Shard } from "../grade/shard.ts";
 import { toCsv } from "./csv.ts";
 import { toGradescope, type HiddenVisibility } from "./gradescope.ts";
+import { toClassHtml } from "./html.ts";
 import { toPrairieLearn } from "./prairielearn.ts";
 import { resultsFileName, studentIdSchema, toResultsFile } from "./results-file.ts";
 import { summaryFromTap, type ClassSummary } from "./summary.ts";
@@ -30,6 +31,7 @@ export async function writeReportSet(dir: string, submissions: readonly Submissi
   await writeFile(join(dir, "report.tap"), tap);
   await writeFile(join(dir, "summary.csv"), toCsv(summary));
   await writeFile(join(dir, "summary.json"), json(summary));
+  await writeFile(join(dir, "report.html"), toClassHtml(submissions, { reportDir: dir }));
   for (const system of ["gradescope", "prairielearn"]) await rm(join(dir, system), { recursive: true, force: true });
   for (const submission of submissions) {
     await mkdir(join(dir, "gradescope", submission.id), { recursive: true });

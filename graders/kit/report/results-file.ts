@@ -12,6 +12,18 @@ export const studentIdSchema = z
   .min(1)
   .refine((id) => id !== "." && id !== ".." && !/[/\0]/.test(id), "a student id is a single folder name");
 
+const figureSchema = z.object({
+  kind: z.literal("histogram"),
+  title: z.string(),
+  unit: z.string(),
+  series: z.array(
+    z.object({
+      label: z.string(),
+      buckets: z.array(z.object({ low: z.number().nullable(), high: z.number().nullable(), count: z.number().nonnegative() })),
+    }),
+  ),
+});
+
 const checkSchema = z.object({
   task: z.string(),
   name: z.string(),
@@ -21,6 +33,7 @@ const checkSchema = z.object({
   hidden: z.boolean(),
   message: z.string(),
   excerpt: z.array(z.string()),
+  figures: z.array(figureSchema).optional(),
 });
 
 const machineSchema = z.object({
@@ -43,6 +56,7 @@ const exerciseSchema = z.object({
   seed: z.number(),
   machine: machineSchema.optional(),
   transcript: z.string().optional(),
+  figures: z.array(figureSchema).optional(),
 });
 
 const submissionSchema = z.object({ id: studentIdSchema, score: z.number(), max: z.number(), exercises: z.array(exerciseSchema) });
