@@ -4,9 +4,10 @@ export const reportStyle = `
 :root { color-scheme: light; --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --soft: #f6f8fa;
   --pass: #1a7f37; --fail: #cf222e; --skip: #6e7781; --accent: #0550ae; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif; color: var(--fg); background: #fff; }
+body { margin: 0; overflow-wrap: break-word; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif; color: var(--fg); background: #fff; }
 header.page, main { max-width: 1180px; margin: 0 auto; padding: 0 16px; }
 header.page { padding-top: 20px; }
+h1, h2, h3, h4, summary, figcaption, .legend { overflow-wrap: anywhere; }
 h1 { font-size: 1.6rem; margin: 0 0 4px; }
 h2 { font-size: 1.3rem; margin: 32px 0 8px; padding-top: 8px; border-top: 2px solid var(--line); }
 h3 { font-size: 1.1rem; margin: 24px 0 8px; }
@@ -29,6 +30,11 @@ thead th { background: var(--soft); font-weight: 600; border-bottom: 2px solid v
 th[scope="row"] { font-weight: 500; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; width: 1%; }
 .fit { white-space: nowrap; width: 1%; }
+tr.task th { background: #eef3f8; font-weight: 600; }
+details.data th[scope="row"] { white-space: nowrap; }
+details.data thead th { white-space: normal; }
+details.data .num { width: auto; }
+figure { max-width: 640px; }
 tr.detail td { border-bottom: 1px solid var(--line); padding-top: 0; }
 .passed { color: var(--pass); font-weight: 600; }
 .failed { color: var(--fail); font-weight: 600; }
@@ -37,11 +43,15 @@ tr.detail td { border-bottom: 1px solid var(--line); padding-top: 0; }
 .rate { display: flex; align-items: center; gap: 8px; min-width: 130px; }
 .rate .bar { flex: 1; height: 10px; background: #ffebe9; border-radius: 5px; overflow: hidden; min-width: 50px; }
 .rate .bar span { display: block; height: 100%; background: var(--pass); }
+.split { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 460px), 1fr)); gap: 8px 24px; align-items: start; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 16px; }
 figure { margin: 8px 0; }
 figure svg { display: block; width: 100%; max-width: 560px; height: auto; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
-svg text { font-family: system-ui, sans-serif; fill: var(--fg); }
+svg text { font-family: system-ui, sans-serif; fill: var(--fg); font-size: 11px; }
+svg text.bucket { text-anchor: end; font-size: 12px; }
+.s0 { fill: #0969da; background: #0969da; } .s1 { fill: #bc4c00; background: #bc4c00; }
+.s2 { fill: #8250df; background: #8250df; } .s3 { fill: #1a7f37; background: #1a7f37; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 16px; list-style: none; padding: 0; margin: 4px 0; font-size: 0.9rem; }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
 details > summary { cursor: pointer; }
@@ -53,6 +63,8 @@ details.student[open] { padding-bottom: 12px; }
 .failure .count { font-weight: 600; }
 .note { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: 6px 10px; }
 ol.failures { padding-left: 1.4em; }
+ul.failed-checks { padding-left: 1.2em; }
+ul.failed-checks li { margin: 4px 0 10px; }
 @media (max-width: 600px) {
   body { font-size: 14px; }
   header.page, main { padding: 0 10px; }

@@ -1,26 +1,15 @@
 // report.html: one self-contained page (no script, no request: a Content-Security-Policy says
 // so) for an instructor, the whole class at a glance, then every student; and the same page for
 // one student's run of one exercise, without the class and without hidden checks.
-import { relative, resolve } from "node:path";
-import { scored, type CheckResult, type ExerciseResult, type Figure, type SubmissionResult } from "../grade/results.ts";
-import { checkLabel } from "./check-label.ts";
+import type { ExerciseResult, SubmissionResult } from "../grade/results.ts";
 import { classStatistics, type CheckStatistics, type ExerciseStatistics, type NotGradableGroup, type StudentRef } from "./class-statistics.ts";
-import { histogramChart, PageIds, scoreDistributionChart } from "./html-charts.ts";
-import { html, rawHtml, relativeHref, type Html } from "./html-markup.ts";
+import { PageIds, scoreDistributionChart } from "./html-charts.ts";
+import { exerciseBody, exerciseScore, type HtmlReportOptions, type PageContext } from "./html-exercise.ts";
+import { html, rawHtml, type Html } from "./html-markup.ts";
 import { reportStyle } from "./html-style.ts";
 import { describeMachine } from "./student-message.ts";
 
-export interface HtmlReportOptions {
-  /** The folder the page is written to: transcript links are relative to it. */
-  reportDir: string;
-}
-
-type Audience = "instructor" | "student";
-
-interface PageContext extends HtmlReportOptions {
-  audience: Audience;
-  ids: PageIds;
-}
+export type { HtmlReportOptions } from "./html-exercise.ts";
 
 /** How many failure patterns of a check the class overview lists before summing up the rest. */
 const patternsShown = 3;
@@ -61,72 +50,6 @@ function studentLink(student: StudentRef): Html {
   return html`<a href="#${studentAnchor(student)}">${student.id}</a>`;
 }
 
-// ---- one exercise of one student ----
-
-function transcriptLink(transcript: string, context: PageContext): Html {
-  const path = relative(context.reportDir, resolve(transcript));
-  return html`<a href="${relativeHref(path)}">transcript</a> <span class="mono">${path}</span>`;
-}
-
-function figureChart(figure: Figure, context: PageContext): Html {
-  switch (figure.kind) {
-    case "histogram":
-      return histogramChart(context.ids, figure);
-  }
-}
-
-function figures(list: readonly Figure[] | undefined, context: PageContext): Html {
-  return list && list.length > 0 ? html`<div class="charts">${list.map((figure) => figureChart(figure, context))}</div>` : html``;
-}
-
-function checkRows(exercise: ExerciseResult, checks: readonly CheckResult[], context: PageContext): Html {
-  return html`${checks.map((check) => {
-    const result = !exercise.gradable
-      ? html`<span class="skipped">not graded</span>`
-      : check.ok
-        ? html`<span class="passed">passed</span>`
-        : html`<span class="failed">failed</span>`;
-    const hidden = check.hidden ? html` <span class="badge">hidden</span>` : "";
-    const points = exercise.gradable ? `${check.points}/${check.max}` : `–/${check.max}`;
-    const row = html`<tr><th scope="row">${checkLabel(exercise, check)}${hidden}</th><td>${result}</td><td class="num">${points}</td></tr>`;
-    const failed = exercise.gradable && !check.ok;
-    if (!failed && !check.figures?.length) return row;
-    const excerpt = check.excerpt.length > 0 ? html`<p class="muted">The script printed:</p><pre>${check.excerpt.join("\n")}</pre>` : "";
-    return html`${row}<tr class="detail"><td colspan="3">${failed ? html`<p>${check.message}</p>${excerpt}` : ""}${figures(check.figures, context)}</td></tr>`;
-  })}`;
-}
-
-function exerciseFacts(exercise: ExerciseResult, context: PageContext): Html {
-  const facts: Html[] = [html`seed <span class="mono">${exercise.seed}</span>`];
-  if (exercise.machine) facts.push(html`lab: ${describeMachine(exercise.machine)}`);
-  if (exercise.transcript) facts.push(transcriptLink(exercise.transcript, context));
-  return html`<p class="muted">${facts.map((fact, index) => html`${index > 0 ? " · " : ""}${fact}`)}</p>`;
-}
-
-function shownChecks(exercise: ExerciseResult, audience: Audience): CheckResult[] {
-  return audience === "student" ? exercise.checks.filter((check) => !check.hidden) : exercise.checks;
-}
-
-function exerciseScore(exercise: ExerciseResult, audience: Audience): string {
-  if (!exercise.gradable) return "not gradable";
-  const { score, max } = audience === "student" ? scored(shownChecks(exercise, audience)) : exercise;
-  return `${score}/${max} points`;
-}
-
-function exerciseBody(exercise: ExerciseResult, context: PageContext): Html {
-  const checks = shownChecks(exercise, context.audience);
-  const notGradable = exercise.gradable
-    ? ""
-    : html`<p class="note">Not gradable: ${exercise.reason ?? "unknown reason"}. This is not a zero: it will be graded again.</p>`;
-  const notes = exercise.notes.length > 0 ? html`<ul>${exercise.notes.map((note) => html`<li>${note}</li>`)}</ul>` : "";
-  const review =
-    exercise.review.length > 0
-      ? html`${context.audience === "student" ? html`<h2>Written answers</h2>` : html`<h4>Written answers</h4>`}${exercise.review.map((answer) => html`<p><strong>${answer.question}</strong> <span class="muted">(${answer.file})</span></p>${answer.answer === undefined ? html`<p class="muted">No answer.</p>` : html`<pre>${answer.answer}</pre>`}`)}`
-      : "";
-  const head = html`<tr><th scope="col">Check</th><th scope="col" class="fit">Result</th><th scope="col" class="num">Points</th></tr>`;
-  return html`${exerciseFacts(exercise, context)}${notGradable}${notes}${figures(exercise.figures, context)}${tableBox(`Checks of ${exercise.id}`, head, checkRows(exercise, checks, context))}${review}`;
-}
-
 // ---- the class overview ----
 
 function passRate(check: CheckStatistics): Html {
@@ -163,8 +86,7 @@ function exerciseSection(exercise: ExerciseStatistics, index: number, ids: PageI
   const notGradable = exercise.notGradable > 0 ? html` <a href="#not-gradable">${plural(exercise.notGradable, "student")} not gradable</a>.` : "";
   return html`<section aria-labelledby="exercise-${index + 1}"><h3 id="exercise-${index + 1}">${exercise.id}: ${exercise.title}</h3>
 <p>${plural(exercise.scores.length, "student")} graded, mean ${mean(exercise.scores)} of ${exercise.max} points, median ${median(exercise.scores)}.${notGradable}</p>
-<div class="charts">${scoreDistributionChart(ids, `${exercise.id}: students by score`, exercise.scores, exercise.max)}</div>
-${checkTable(exercise)}
+<div class="split">${scoreDistributionChart(ids, `${exercise.id}: students by score`, exercise.scores, exercise.max)}${checkTable(exercise)}</div>
 ${exercise.checks.some((check) => check.failures.length > 0) ? html`<p class="muted">The most common failures; what each run drew (names, numbers) is replaced by … and N.</p>${failures}` : html`<p>No check failed.</p>`}</section>`;
 }
 
@@ -204,23 +126,34 @@ function studentIndex(submissions: readonly SubmissionResult[], exerciseIds: rea
 function studentDetails(submission: SubmissionResult, index: number, context: PageContext): Html {
   const anchor = studentAnchor({ index, id: submission.id });
   const exercises = submission.exercises.map(
-    (exercise) => html`<h3>${exercise.id}: ${exerciseScore(exercise, context.audience)}</h3>${exerciseBody(exercise, context)}`,
+    (exercise) => html`<h3>${exercise.id}: ${exerciseScore(exercise, context)}</h3>${exerciseBody(exercise, context)}`,
   );
   // The id is inside the closed <details>: following a link to it opens it.
   return html`<details class="student"><summary>${submission.id} <span class="muted">${submission.score}/${submission.max} points</span></summary><div id="${anchor}">${exercises}</div></details>`;
 }
 
+/** The lab most exercises were graded on; an exercise graded elsewhere names its own. */
+function commonLab(submissions: readonly SubmissionResult[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const exercise of submissions.flatMap((submission) => submission.exercises)) {
+    if (exercise.machine) counts.set(describeMachine(exercise.machine), (counts.get(describeMachine(exercise.machine)) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
 export function toClassHtml(submissions: readonly SubmissionResult[], options: HtmlReportOptions): string {
-  const context: PageContext = { ...options, audience: "instructor", ids: new PageIds() };
+  const classLab = commonLab(submissions);
+  const context: PageContext = { ...options, audience: "instructor", ids: new PageIds(), ...(classLab ? { classLab } : {}) };
   const stats = classStatistics(submissions);
   const exerciseIds = stats.exercises.map((exercise) => exercise.id);
   const notGradableCount = stats.exercises.reduce((sum, exercise) => sum + exercise.notGradable, 0);
-  const header = html`<h1>Class report</h1><p class="muted">${plural(submissions.length, "student")}, ${plural(stats.exercises.length, "exercise")}, graded by bpflab.</p>
+  const lab = classLab ? html` Lab: ${classLab}, unless an exercise says otherwise.` : "";
+  const header = html`<h1>Class report</h1><p class="muted">${plural(submissions.length, "student")}, ${plural(stats.exercises.length, "exercise")}, graded by bpflab.${lab}</p>
 <nav aria-label="Sections"><ul><li><a href="#overview">Overview</a></li><li><a href="#exercises">Exercises and checks</a></li><li><a href="#not-gradable">Not gradable (${notGradableCount})</a></li><li><a href="#students">Students</a></li></ul></nav>`;
   const facts = html`<ul class="facts"><li><strong>${submissions.length}</strong>students</li><li><strong>${stats.totals.length}</strong>graded in full</li><li><strong>${median(stats.totals)} / ${stats.totalMax}</strong>median total</li><li><strong>${mean(stats.totals)}</strong>mean total</li><li><strong>${notGradableCount}</strong>exercises not gradable</li></ul>`;
   const leftOut = submissions.length - stats.totals.length;
   const totalsNote = leftOut > 0 ? html`<p class="muted">${plural(leftOut, "student")} with an exercise not gradable ${leftOut === 1 ? "is" : "are"} left out of the totals.</p>` : "";
-  const body = html`<section aria-labelledby="overview"><h2 id="overview">Overview</h2>${facts}<div class="charts">${scoreDistributionChart(context.ids, "Students by total score", stats.totals, stats.totalMax)}</div>${totalsNote}${exerciseTable(stats.exercises)}</section>
+  const body = html`<section aria-labelledby="overview"><h2 id="overview">Overview</h2>${facts}<div class="split"><div>${scoreDistributionChart(context.ids, "Students by total score", stats.totals, stats.totalMax)}${totalsNote}</div>${exerciseTable(stats.exercises)}</div></section>
 <section aria-labelledby="exercises"><h2 id="exercises">Exercises and checks</h2>${stats.exercises.map((exercise, index) => exerciseSection(exercise, index, context.ids))}</section>
 <section aria-labelledby="not-gradable"><h2 id="not-gradable">Not gradable</h2>${notGradableSection(stats.notGradable)}</section>
 <section aria-labelledby="students"><h2 id="students">Students</h2>${studentIndex(submissions, exerciseIds)}${submissions.map((submission, index) => studentDetails(submission, index, context))}</section>`;
@@ -230,6 +163,7 @@ export function toClassHtml(submissions: readonly SubmissionResult[], options: H
 /** The page of `npm test exercises/<id>`: one student's run, hidden checks left out. */
 export function toStudentHtml(exercise: ExerciseResult, options: HtmlReportOptions): string {
   const context: PageContext = { ...options, audience: "student", ids: new PageIds() };
-  const header = html`<h1>${exercise.id}: ${exercise.title}</h1><p><strong>${exerciseScore(exercise, "student")}</strong></p>`;
-  return page(`${exercise.id}: ${exerciseScore(exercise, "student")}`, header, exerciseBody(exercise, context));
+  const score = exerciseScore(exercise, context);
+  const header = html`<h1>${exercise.id}: ${exercise.title}</h1><p><strong>${score}</strong></p>`;
+  return page(`${exercise.id}: ${score}`, header, exerciseBody(exercise, context));
 }
