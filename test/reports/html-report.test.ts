@@ -195,7 +195,7 @@ describe.skipIf(noBrowser !== undefined)("report.html in Chromium", () => {
     await watched.page.goto(url);
     // bo is the second student.
     const figure = watched.page.locator("#student-2 figure");
-    const rows = await figure.locator("details.data tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((cell) => cell.textContent ?? "")));
+    const rows = await figure.locator("details.data tbody tr").evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((cell) => cell.textContent ?? "")));
     expect(rows).toContainEqual(["[4M, 512M)", "0", "0"]);
     expect(rows.reduce((sum, row) => sum + Number(row[2]), 0)).toBe(kernelToo!.buckets.reduce((sum, bucket) => sum + bucket.count, 0));
     await watched.close();

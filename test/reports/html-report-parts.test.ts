@@ -79,7 +79,7 @@ describe("report.html building blocks", () => {
   test("the html tag escapes every value that is not markup, in text and in attributes", () => {
     const hostile = `"><img src=x onerror=alert(1)><script>alert(2)</script>'&`;
     expect(html`<p title="${hostile}">${hostile}${[hostile]}</p>`.text).toBe(
-      `<p title="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;&#39;&amp;">${"&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;&#39;&amp;".repeat(2)}</p>`,
+      `<p title="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;'&amp;">${"&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;'&amp;".repeat(2)}</p>`,
     );
     expect(html`<b>${html`<i>${"<"}</i>`}</b>`.text).toBe("<b><i>&lt;</i></b>");
   });
