@@ -27,7 +27,7 @@ program
   .addOption(backendOption())
   .option("--seed <n>", "replay a run's randomization", integer)
   .option("--transcripts <dir>", "where to keep run transcripts", ".bpflab/runs")
-  .option("--out <dir>", "write report.tap, summary.csv/json, gradescope/ and prairielearn/ here")
+  .option("--out <dir>", "write report.tap, report.html, summary.csv/json, gradescope/ and prairielearn/ here")
   .option("--jobs <n>", "exercises graded at once, one lab machine each (default: cores)", integer)
   .option("--shard <i/n>", "grade only the i-th of n deterministic parts of the class")
   .addOption(hiddenVisibilityOption())
