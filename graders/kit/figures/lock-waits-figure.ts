@@ -12,7 +12,7 @@ function powerOfTwoBucket(value: number): { low: number; high: number } {
 }
 
 /** Values counted in hist()'s buckets, lowest first. */
-export function powerOfTwoBuckets(values: readonly number[]): FigureBucket[] {
+function powerOfTwoBuckets(values: readonly number[]): FigureBucket[] {
   const counts = new Map<number, FigureBucket>();
   for (const value of values) {
     const { low, high } = powerOfTwoBucket(value);

@@ -28,6 +28,7 @@ caption { text-align: left; color: var(--muted); padding: 4px 0; }
 th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); overflow-wrap: break-word; }
 thead th { background: var(--soft); font-weight: 600; border-bottom: 2px solid var(--line); }
 th[scope="row"] { font-weight: 500; }
+th[scope="row"] > a { white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; width: 1%; }
 .fit { white-space: nowrap; width: 1%; }
 tr.task th { background: #eef3f8; font-weight: 600; }
