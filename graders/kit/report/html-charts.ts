@@ -3,6 +3,7 @@
 import type { FigureBucket, HistogramFigure } from "../grade/results.ts";
 import { histBucketLabel } from "../evidence/json-excerpt.ts";
 import { html, type Html } from "./html-markup.ts";
+import { plural } from "../evidence/lines.ts";
 
 /** Unique, deterministic element ids within one page. */
 export class PageIds {
@@ -15,10 +16,6 @@ export class PageIds {
 
 const chartWidth = 480;
 const round1 = (value: number) => Math.round(value * 10) / 10;
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
 
 /**
  * A chart: its caption names it (and the SVG and the table), the SVG's description says what it

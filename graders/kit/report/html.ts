@@ -8,6 +8,7 @@ import { exerciseBody, exerciseScore, type HtmlReportOptions, type PageContext }
 import { html, rawHtml, type Html } from "./html-markup.ts";
 import { reportStyle } from "./html-style.ts";
 import { describeMachine } from "./student-message.ts";
+import { plural } from "../evidence/lines.ts";
 
 export type { HtmlReportOptions } from "./html-exercise.ts";
 
@@ -18,10 +19,6 @@ const contentPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src da
 
 function page(title: string, header: Html, body: Html): string {
   return `<!DOCTYPE html>\n${html`<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${contentPolicy}"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>${rawHtml(reportStyle)}</style></head><body><header class="page">${header}</header><main>${body}</main></body></html>`}\n`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 function percent(part: number, whole: number): string {
