@@ -23,6 +23,7 @@ import { lastJsonMap, type JsonHistEvent, type JsonMapEntry } from "./kit/bpftra
 import { histBucketLabel, histLines, jsonMapPrints, jsonOutputExcerpt } from "./kit/evidence/json-excerpt.ts";
 import { plural } from "./kit/evidence/lines.ts";
 import { attachesTo, type ScriptProbe } from "./kit/evidence/probes.ts";
+import { lockWaitsFigure } from "./kit/figures/lock-waits-figure.ts";
 import type { Random } from "./kit/run/random.ts";
 import { contender, type ContenderPlan, type ContentionRecord } from "./kit/workloads/contender.ts";
 import { recordsOf } from "./kit/workloads/workload.ts";
@@ -182,6 +183,17 @@ function withLongBlockTimes(
   );
 }
 
+/** The student's @long_block_times for the contender's lock beside the waits the kernel recorded on it. */
+function lockWaits({ output, plan, records }: Evidence) {
+  const blocks = longBlocks(records, plan.thresholdUs);
+  if (!blocks) return [];
+  const student = longBlockTimes(output)?.entries.find((entry) => entry.keyParts.length === 1 && keyIs(entry.keyParts[0], blocks.lock));
+  const kernelWaitsNs = contentions(records)
+    .filter((block) => BigInt(block.lock) === blocks.lock && block.duration_ns > plan.thresholdUs * 1000)
+    .map((block) => block.duration_ns);
+  return [lockWaitsFigure({ lock: `0x${blocks.lock.toString(16)}`, thresholdUs: plan.thresholdUs, student: student?.value ?? [], kernelWaitsNs })];
+}
+
 /** $1 of 1-2 ms, which the contender's waits exceed; a run where none did is run again. */
 const thresholdTheBlocksExceed = {
   output: "json",
@@ -196,6 +208,7 @@ const belowThreshold = task({
   name: "lock-contention.bt with a threshold the contender's blocks exceed",
   script: "lock-contention.bt",
   ...thresholdTheBlocksExceed,
+  figures: lockWaits,
   checks: [
     {
       id: "tracepoints",

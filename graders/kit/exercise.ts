@@ -7,6 +7,7 @@ import type { BpftraceOutput } from "./evidence/output.ts";
 import type { ScriptProbe } from "./evidence/probes.ts";
 import type { AnyWorkload, PlanOf, RecordOf, WorkloadLaunch } from "./workloads/workload.ts";
 import type { Requirement } from "./machine/requirements.ts";
+import type { Figure } from "./grade/results.ts";
 
 export type { Requirement } from "./machine/requirements.ts";
 
@@ -73,6 +74,8 @@ export interface TaskSpec<Plan, Format extends OutputFormat, W extends Workloads
    */
   inconclusive?(evidence: { plan: Plan; records: Records<W> }): string | undefined;
   checks: Check<Plan, Format, Records<W>>[];
+  /** Pictures of what was traced beside what really happened, for the reports (optional). */
+  figures?(evidence: Evidence<Plan, Format, Records<W>>): Figure[];
 }
 
 /** Records as the kit holds them between parsing and checking: typed again inside the task. */
@@ -103,6 +106,7 @@ export interface PreparedTask {
   launches: WorkloadLaunch[];
   inconclusive(records: TaskRecords): string | undefined;
   verify(evidence: Omit<Evidence<unknown, OutputFormat, TaskRecords>, "plan">): Verdicts;
+  figures(evidence: Omit<Evidence<unknown, OutputFormat, TaskRecords>, "plan">): Figure[];
 }
 
 function isFormat<Format extends OutputFormat>(output: BpftraceOutput, format: Format): output is Extract<BpftraceOutput, { format: Format }> {
@@ -133,6 +137,8 @@ export function task<Plan, Format extends OutputFormat, W extends Workloads>(spe
           if (!isFormat(output, spec.output)) throw new Error(`task ${spec.name} expects ${spec.output} output`);
           return new Map(spec.checks.map((check) => [check.id, check.verify({ plan, output, probes, records: typed(records) })]));
         },
+        figures: ({ output, probes, records }) =>
+          spec.figures && isFormat(output, spec.output) ? spec.figures({ plan, output, probes, records: typed(records) }) : [],
       };
     },
   };

@@ -58,5 +58,9 @@ describe("export-student", () => {
     const report = JSON.parse(await readFile(join(student, ".bpflab/reports/vfs-unlink.json"), "utf8")) as { score: number; max: number; checks: Array<{ name: string }> };
     expect(report.score).toBe(report.max);
     expect(report.checks.map((check) => check.name)).not.toContain(hiddenCheckName);
+    expect(run.all).toContain("report: .bpflab/reports/vfs-unlink.html");
+    const page = await readFile(join(student, ".bpflab/reports/vfs-unlink.html"), "utf8");
+    expect(page).toContain(`<strong>${report.score}/${report.max} points</strong>`);
+    expect(page).not.toContain(hiddenCheckName);
   }, 600_000);
 });

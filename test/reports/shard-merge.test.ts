@@ -37,7 +37,7 @@ describe("shards", () => {
     await writeReportSet(join(root, "merged"), { ...options, submissions: merged.submissions, shard: { index: 1, count: 1 } });
     const whole = [...classResults].sort((a, b) => (a.id < b.id ? -1 : 1));
     await writeReportSet(join(root, "sorted"), { ...options, submissions: whole, shard: { index: 1, count: 1 } });
-    for (const file of ["report.tap", "summary.csv", "summary.json", "results.json", "gradescope/bob/results.json", "prairielearn/carol/results.json"]) {
+    for (const file of ["report.tap", "summary.csv", "summary.json", "report.html", "results.json", "gradescope/bob/results.json", "prairielearn/carol/results.json"]) {
       expect(await readFile(join(root, "merged", file), "utf8"), file).toBe(await readFile(join(root, "sorted", file), "utf8"));
     }
   });

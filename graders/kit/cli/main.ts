@@ -35,7 +35,7 @@ program
   .option("--trust-submissions", "allow --backend container or host (and auto's fallback to them): submissions then run on this host's kernel, where they can see every process and its files (docs/threat-model.md)")
   .option("--seed <n>", "replay a run's randomization", integer)
   .option("--transcripts <dir>", "where to keep run transcripts (default: <out>/transcripts with --out, else .bpflab/runs)")
-  .option("--out <dir>", "write report.tap, summary.csv/json, results.json, gradescope/ and prairielearn/ here")
+  .option("--out <dir>", "write report.tap, report.html, summary.csv/json, results.json, gradescope/ and prairielearn/ here")
   .option("--jobs <n>", "exercises graded at once, one lab machine each (default: cores)", integer)
   .option("--shard <i/n>", "grade only the i-th of n deterministic parts of the class")
   .addOption(hiddenVisibilityOption())

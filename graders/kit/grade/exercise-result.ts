@@ -4,7 +4,7 @@ import type { Exercise } from "../exercise.ts";
 import type { Isolation } from "../machine/isolation.ts";
 import type { MachineInfo } from "../machine/lab-machine.ts";
 import { everyCheck } from "./judge-task.ts";
-import { scored, type CheckResult, type ExerciseResult, type ReviewAnswer } from "./results.ts";
+import { scored, type CheckResult, type ExerciseResult, type Figure, type ReviewAnswer } from "./results.ts";
 
 export interface Graded {
   checks: CheckResult[];
@@ -13,11 +13,21 @@ export interface Graded {
   seed: number;
   machine?: MachineInfo;
   isolation?: Isolation;
+  figures?: Figure[];
 }
 
 export function exerciseResult(exercise: Exercise, graded: Graded): ExerciseResult {
-  const { machine, isolation, ...rest } = graded;
-  return { id: exercise.id, title: exercise.title, ...scored(graded.checks), gradable: true, ...rest, ...(machine ? { machine } : {}), ...(isolation ? { isolation } : {}) };
+  const { machine, isolation, figures, ...rest } = graded;
+  return {
+    id: exercise.id,
+    title: exercise.title,
+    ...scored(graded.checks),
+    gradable: true,
+    ...rest,
+    ...(machine ? { machine } : {}),
+    ...(isolation ? { isolation } : {}),
+    ...(figures && figures.length > 0 ? { figures } : {}),
+  };
 }
 
 function failEveryCheck(exercise: Exercise, message: string): CheckResult[] {

@@ -10,7 +10,7 @@ import { seededRandom } from "../run/random.ts";
 import { MachineLostError, runScript, type RunLimits, defaultLimits } from "../run/script-run.ts";
 import { everyCheck, judgeAttempt } from "./judge-task.ts";
 import { exerciseResult, notGradableResult } from "./exercise-result.ts";
-import type { CheckResult, ExerciseResult, ReviewAnswer } from "./results.ts";
+import type { CheckResult, ExerciseResult, Figure, ReviewAnswer } from "./results.ts";
 import { readSubmissionFile } from "./submission-files.ts";
 import type { TaskAttempt, TaskRecord } from "./task-attempt.ts";
 import type { TranscriptWriter } from "./transcript.ts";
@@ -61,6 +61,7 @@ export function inconclusiveNote(script: string, attempt: number, reason: string
 interface GradedTask {
   checks: CheckResult[];
   notes: string[];
+  figures?: Figure[];
   record: TaskRecord;
   /** A grader that threw while judging: the exercise is not gradable, and the record is kept for a regrade. */
   graderError?: unknown;
@@ -91,7 +92,7 @@ async function gradeTask(exercise: Exercise, task: Task, index: number, submissi
       return { checks: [], notes, record, graderError };
     }
     if (judgement.kind === "not-gradable") throw new NotGradableError(judgement.reason);
-    if (judgement.kind === "judged") return { checks: judgement.checks, notes: [...notes, ...judgement.notes], record };
+    if (judgement.kind === "judged") return { checks: judgement.checks, notes: [...notes, ...judgement.notes], record, ...(judgement.figures ? { figures: judgement.figures } : {}) };
     if (attempt + 1 >= runsBeforeInconclusive) throw new NotGradableError(`${task.name}: ${judgement.reason} (${runsBeforeInconclusive} runs in a row)`);
     notes.push(inconclusiveNote(task.script, attempt, judgement.reason));
   }
@@ -115,6 +116,7 @@ async function gradeOnMachine(exercise: Exercise, submissionRoot: string, machin
   const result = exerciseResult(exercise, {
     checks: graded.flatMap((task) => task.checks),
     notes: graded.flatMap((task) => task.notes),
+    figures: graded.flatMap((task) => task.figures ?? []),
     review,
     seed: options.seed,
     machine: machine.info,

@@ -4,13 +4,13 @@ import type { PreparedTask, Task, TaskRecords, Verdict, Verdicts } from "../exer
 import { parseOutput } from "../evidence/output.ts";
 import { scriptProbesFromListing } from "../evidence/probes.ts";
 import { headOf, trimExcerpt } from "./excerpt.ts";
-import type { CheckResult } from "./results.ts";
+import type { CheckResult, Figure } from "./results.ts";
 import { describeEnding, describeRejection } from "./run-problems.ts";
 import type { TaskAttempt } from "./task-attempt.ts";
 import { readWorkload } from "./workload-integrity.ts";
 
 export type Judgement =
-  | { kind: "judged"; checks: CheckResult[]; notes: string[] }
+  | { kind: "judged"; checks: CheckResult[]; notes: string[]; figures?: Figure[] }
   /** The workloads did not bring about what the checks need: run the task again. */
   | { kind: "inconclusive"; reason: string }
   /** The workloads failed on their own: nobody's script is to blame. */
@@ -57,11 +57,14 @@ export function judgeAttempt(task: Task, prepared: PreparedTask, attempt: TaskAt
   const inconclusive = prepared.inconclusive(records);
   if (inconclusive) return { kind: "inconclusive", reason: inconclusive };
 
-  const verdicts: Verdicts = prepared.verify({ records, output: parseOutput(run.stdout, task.output), probes: scriptProbesFromListing(attempt.probeListing) });
+  const evidence = { records, output: parseOutput(run.stdout, task.output), probes: scriptProbesFromListing(attempt.probeListing) };
+  const verdicts: Verdicts = prepared.verify(evidence);
+  const figures = prepared.figures(evidence);
   const ending = describeEnding(run);
   return {
     kind: "judged",
     checks: checkResults(task, (id) => verdicts.get(id) ?? missingVerdict(id), headOf(run.stdout), ending),
     notes: ending ? [`${task.script}: ${ending}`] : [],
+    ...(figures.length > 0 ? { figures } : {}),
   };
 }

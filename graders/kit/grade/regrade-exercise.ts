@@ -6,7 +6,7 @@ import type { Exercise, PreparedTask, Task } from "../exercise.ts";
 import { exerciseResult, notGradableResult } from "./exercise-result.ts";
 import { everyCheck, judgeAttempt, type Judgement } from "./judge-task.ts";
 import { inconclusiveNote, internalError, machineLossNote, scriptNotes, taskRandom } from "./grade-exercise.ts";
-import type { CheckResult, ExerciseResult } from "./results.ts";
+import type { CheckResult, ExerciseResult, Figure } from "./results.ts";
 import type { TaskAttempt, TaskRecord } from "./task-attempt.ts";
 import type { Transcript } from "./transcript.ts";
 
@@ -26,7 +26,7 @@ function fits(task: Task, prepared: PreparedTask, attempt: TaskAttempt): void {
   if (changed.length > 0) throw new DoesNotFit(`task "${task.name}" now draws ${changed.join(" and ")} differently from the recorded run (run ${attempt.attempt + 1})`);
 }
 
-function regradeTask(task: Task, index: number, record: TaskRecord, seed: number): { checks: CheckResult[]; notes: string[] } | { notGradable: string } {
+function regradeTask(task: Task, index: number, record: TaskRecord, seed: number): { checks: CheckResult[]; notes: string[]; figures?: Figure[] } | { notGradable: string } {
   if (record.task !== task.name) throw new DoesNotFit(`the grader's task ${index + 1} is "${task.name}", the transcript's "${record.task}"`);
   if (record.output !== task.output) throw new DoesNotFit(`task "${task.name}" now runs bpftrace with ${task.output} output, the recorded run used ${record.output}`);
   if (record.script.kind === "unusable") return { checks: everyCheck(task, { ok: false, message: record.script.message }), notes: [] };
@@ -36,7 +36,7 @@ function regradeTask(task: Task, index: number, record: TaskRecord, seed: number
     fits(task, prepared, attempt);
     const judgement: Judgement = judgeAttempt(task, prepared, attempt);
     if (judgement.kind === "not-gradable") return { notGradable: judgement.reason };
-    if (judgement.kind === "judged") return { checks: judgement.checks, notes: [...notes, ...judgement.notes] };
+    if (judgement.kind === "judged") return { checks: judgement.checks, notes: [...notes, ...judgement.notes], ...(judgement.figures ? { figures: judgement.figures } : {}) };
     notes.push(inconclusiveNote(task.script, attempt.attempt, judgement.reason));
   }
   throw new DoesNotFit(`today's grader finds every recorded run of "${task.name}" inconclusive`);
@@ -48,6 +48,7 @@ export function regradeExercise(exercise: Exercise, transcript: Transcript, tran
     return { kind: "refused", reason: `the grader of ${exercise.id} has ${exercise.tasks.length} tasks, the transcript ${transcript.tasks.length}: it needs a real regrade` };
   }
   const checks: CheckResult[] = [];
+  const figures: Figure[] = [];
   const notes: string[] = transcript.machineLoss ? [machineLossNote(transcript.machineLoss)] : [];
   const where = transcriptPath ? { transcript: transcriptPath } : {};
   try {
@@ -58,6 +59,7 @@ export function regradeExercise(exercise: Exercise, transcript: Transcript, tran
       if ("notGradable" in regraded) return { kind: "regraded", result: { ...notGradableResult(exercise, transcript.seed, regraded.notGradable), ...where } };
       checks.push(...regraded.checks);
       notes.push(...regraded.notes);
+      figures.push(...(regraded.figures ?? []));
     }
   } catch (error) {
     if (error instanceof DoesNotFit) return { kind: "refused", reason: `${error.message}: it needs a real regrade` };
@@ -66,6 +68,7 @@ export function regradeExercise(exercise: Exercise, transcript: Transcript, tran
   const result = exerciseResult(exercise, {
     checks,
     notes,
+    figures,
     review: transcript.review,
     seed: transcript.seed,
     ...(transcript.machine ? { machine: transcript.machine } : {}),

@@ -10,6 +10,18 @@ export const studentIdSchema = z
   .min(1)
   .refine((id) => id !== "." && id !== ".." && !/[/\0]/.test(id), "a student id is a single folder name");
 
+const histogramFigureSchema = z.object({
+  kind: z.literal("histogram"),
+  title: z.string(),
+  unit: z.string(),
+  series: z.array(
+    z.object({
+      label: z.string(),
+      buckets: z.array(z.object({ low: z.number().nullable(), high: z.number().nullable(), count: z.number().nonnegative() })),
+    }),
+  ),
+});
+
 export const checkResultSchema = z.object({
   id: z.string(),
   task: z.string(),
@@ -44,6 +56,7 @@ export const exerciseResultSchema = z.object({
   seed: z.number(),
   machine: machineInfoSchema.optional(),
   isolation: isolationSchema.optional(),
+  figures: z.array(histogramFigureSchema).optional(),
   transcript: z.string().optional(),
 }) satisfies z.ZodType<ExerciseResult>;
 

@@ -2,6 +2,28 @@
 import type { Isolation } from "../machine/isolation.ts";
 import type { MachineInfo } from "../machine/lab-machine.ts";
 
+/** One bucket of a histogram, [low, high); a null bound is open, as in bpftrace's hist(). */
+export interface FigureBucket {
+  low: number | null;
+  high: number | null;
+  count: number;
+}
+
+/**
+ * Histograms drawn side by side over the same buckets, e.g. the student's @long_block_times
+ * beside the waits the kernel's lock trace recorded. The HTML report draws them.
+ */
+export interface HistogramFigure {
+  kind: "histogram";
+  title: string;
+  /** What the bucket bounds measure, e.g. "ns". */
+  unit: string;
+  series: Array<{ label: string; buckets: FigureBucket[] }>;
+}
+
+/** Data a grader may attach for reports to draw; optional everywhere. */
+export type Figure = HistogramFigure;
+
 export interface CheckResult {
   /** The check's stable id, unique in its exercise: what reports, proofs and regrades key it by. */
   id: string;
@@ -44,6 +66,7 @@ export interface ExerciseResult {
   isolation?: Isolation;
   /** Where the run's transcript was written. */
   transcript?: string;
+  figures?: Figure[];
 }
 
 export interface SubmissionResult {

@@ -6,6 +6,7 @@ import { studentIdSchema } from "../grade/results-schema.ts";
 import type { Shard } from "../grade/shard.ts";
 import { toCsv } from "./csv.ts";
 import { toGradescope, type HiddenVisibility } from "./gradescope.ts";
+import { toClassHtml } from "./html.ts";
 import { toJsonReport } from "./json.ts";
 import { toPrairieLearn } from "./prairielearn.ts";
 import { resultsFileName, toResultsFile } from "./results-file.ts";
@@ -27,8 +28,8 @@ export interface ReportFile {
 }
 
 export interface ReportFormat {
-  /** Files in the report folder. */
-  files(report: ClassReport): ReportFile[];
+  /** Files in the report folder `dir` (which links between them are relative to). */
+  files(report: ClassReport, dir: string): ReportFile[];
   /** The whole class on stdout, for the formats `--format` offers. */
   stdout?(report: ClassReport): string;
 }
@@ -54,6 +55,7 @@ export const reportFormats = {
       ];
     },
   },
+  html: { files: (report, dir) => [{ path: "report.html", text: toClassHtml(report.submissions, { reportDir: dir }) }] },
   gradescope: { files: (report) => perStudent(report, "gradescope", (submission) => toGradescope(submission, report.hiddenVisibility)) },
   prairielearn: { files: (report) => perStudent(report, "prairielearn", toPrairieLearn) },
 } satisfies Record<string, ReportFormat>;

@@ -1,7 +1,7 @@
 // What `npm test exercises/<id>` runs: the exercise is graded once, and each of its checks
 // becomes a vitest test, so a student sees check by check what is right and what is wrong.
 import { mkdir, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, test } from "vitest";
 import { loadExercise } from "../catalog.ts";
@@ -10,6 +10,7 @@ import type { CheckResult, ExerciseResult } from "../grade/results.ts";
 import { transcriptsIn } from "../grade/transcript.ts";
 import { newSeed } from "../run/random.ts";
 import { sharedLabProvider, type BackendChoice } from "../session.ts";
+import { toStudentHtml } from "../report/html.ts";
 import { describeMachine, studentMessage } from "../report/student-message.ts";
 
 /** An error whose text is the whole story: no stack, which would only point into the kit. */
@@ -49,12 +50,15 @@ export async function gradeThisExercise(testFileUrl: string): Promise<void> {
         seed: seedFromEnvironment(),
         transcripts: transcriptsIn(join(outDir, "runs")),
       });
-      await mkdir(join(outDir, "reports"), { recursive: true });
-      await writeFile(join(outDir, "reports", `${exercise.id}.json`), `${JSON.stringify(result, null, 2)}\n`);
+      const reportDir = join(outDir, "reports");
+      await mkdir(reportDir, { recursive: true });
+      await writeFile(join(reportDir, `${exercise.id}.json`), `${JSON.stringify(result, null, 2)}\n`);
+      const page = join(reportDir, `${exercise.id}.html`);
+      await writeFile(page, toStudentHtml(result, { reportDir }));
       const shown = result.gradable ? `${result.score}/${result.max} points` : `not gradable: ${result.reason}`;
       const notes = result.notes.map((note) => `  note: ${note}\n`).join("");
       const where = result.machine ? `${describeMachine(result.machine)}; ` : "";
-      process.stdout.write(`\n${exercise.id}: ${shown} (${where}seed ${result.seed}; transcript: ${result.transcript ?? "none"})\n${notes}`);
+      process.stdout.write(`\n${exercise.id}: ${shown} (${where}seed ${result.seed}; transcript: ${result.transcript ?? "none"})\n${notes}  report: ${relative(process.cwd(), page)}\n`);
     });
 
     for (const task of exercise.tasks) {
