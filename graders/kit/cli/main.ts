@@ -61,7 +61,8 @@ program
 
 program
   .command("shell")
-  .description("an interactive shell in the lab machine, for bpftrace -l and -lv")
+  .description("a shell in the lab machine (a second one joins the first one's machine), or one command after --")
+  .argument("[command...]", "a command to run instead of the shell, after --")
   .addOption(backendOption())
   .action(shellCommand);
 
