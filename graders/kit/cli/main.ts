@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { doctorCommand } from "./doctor-command.ts";
 import { exportStudentCommand } from "./export-student-command.ts";
 import { gradeCommand } from "./grade-command.ts";
+import { labSessionCommand } from "./lab-session-command.ts";
 import { mergeCommand } from "./merge-command.ts";
 import { runCommand } from "./run-command.ts";
 import { shellCommand } from "./shell-command.ts";
@@ -65,6 +66,13 @@ program
   .argument("[command...]", "a command to run instead of the shell, after --")
   .addOption(backendOption())
   .action(shellCommand);
+
+program
+  .command("lab-session", { hidden: true })
+  .description("the lab machine that every bpflab shell of a lab shares (started by the first one)")
+  .argument("<lab>", "the lab folder (the one with exercises/)")
+  .addOption(backendOption())
+  .action(labSessionCommand);
 
 program.command("doctor").description("check which backends work here and what their kernels can do").action(doctorCommand);
 

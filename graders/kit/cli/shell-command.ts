@@ -1,9 +1,11 @@
 // `bpflab shell [-- command...]`: a shell, or one command, in the lab machine. On a terminal
 // it is a real terminal there (line editing, Ctrl-C, job control, full-screen programs); with
-// piped input it reads lines.
+// piped input it reads lines. Every shell of a lab shares one machine, its lab session.
 import { ReadStream, WriteStream } from "node:tty";
+import { findLabRoot } from "../lab-session/session-place.ts";
+import { joinLabSession } from "../lab-session/join-session.ts";
 import type { ExitStatus } from "../machine/lab-machine.ts";
-import { sharedLabProvider, type BackendChoice } from "../session.ts";
+import type { BackendChoice } from "../session.ts";
 import { labCommand, labShell } from "../shell/lab-shell.ts";
 import { attachLines } from "../shell/line-attach.ts";
 import { attachTerminal, windowSize } from "../shell/terminal-attach.ts";
@@ -27,22 +29,23 @@ function exitCode(status: ExitStatus): number {
 }
 
 export async function shellCommand(command: string[], options: { backend: BackendChoice }): Promise<void> {
-  const provider = sharedLabProvider(options.backend, terminalProgress());
+  let close = async () => undefined as void;
   try {
-    const offer = await provider.acquire([]);
-    if (offer.kind === "unavailable") throw new Error(`no lab machine: ${offer.reason}`);
+    const session = await joinLabSession(findLabRoot(process.cwd()), options.backend, terminalProgress());
+    close = () => session.agent.close();
     const terminal = userTerminal();
-    const shape = terminal ? { size: windowSize(terminal.output), term: process.env.TERM ?? "xterm-256color" } : undefined;
+    const shape = terminal ? { size: windowSize(terminal.output), term: process.env.TERM || "xterm-256color" } : undefined;
     const { argv, options: spawnOptions } = command.length > 0 ? labCommand(command, shape) : labShell(shape);
-    const remote = await offer.machine.spawn(argv, spawnOptions);
+    const remote = await session.agent.spawn(argv, spawnOptions);
     if (command.length === 0) {
-      process.stderr.write(`bpflab: shell in the lab machine (${offer.machine.info.kernelRelease}); exit or Ctrl-D leaves\n`);
+      const shared = session.joined ? "the lab machine another shell started" : "the lab machine";
+      process.stderr.write(`bpflab: a shell in ${shared} (${session.agent.kernelRelease}); exit or Ctrl-D leaves, another \`bpflab shell\` joins\n`);
     }
     process.exitCode = exitCode(terminal ? await attachTerminal(remote, terminal) : await attachLines(remote));
   } catch (error) {
     process.stderr.write(`bpflab: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 2;
   } finally {
-    await provider.close();
+    await close();
   }
 }
