@@ -16,14 +16,14 @@ function userTerminal(): { input: ReadStream; output: WriteStream } | undefined 
   return stdin instanceof ReadStream && stdout instanceof WriteStream && stdin.isTTY && stdout.isTTY ? { input: stdin, output: stdout } : undefined;
 }
 
-function exitCode(status: ExitStatus): number {
+function exitCode(status: ExitStatus, sessionLog: string): number {
   switch (status.kind) {
     case "exited":
       return status.code;
     case "signaled":
       return 128 + status.signal;
     case "lost":
-      process.stderr.write(`\r\nbpflab: ${status.reason}\n`);
+      process.stderr.write(`\r\nbpflab: ${status.reason}; a new \`bpflab shell\` starts a fresh lab machine (what happened: ${sessionLog})\n`);
       return 2;
   }
 }
@@ -41,7 +41,7 @@ export async function shellCommand(command: string[], options: { backend: Backen
       const shared = session.joined ? "the lab machine another shell started" : "the lab machine";
       process.stderr.write(`bpflab: a shell in ${shared} (${session.agent.kernelRelease}); exit or Ctrl-D leaves, another \`bpflab shell\` joins\n`);
     }
-    process.exitCode = exitCode(terminal ? await attachTerminal(remote, terminal) : await attachLines(remote));
+    process.exitCode = exitCode(terminal ? await attachTerminal(remote, terminal) : await attachLines(remote), session.place.log);
   } catch (error) {
     process.stderr.write(`bpflab: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 2;

@@ -47,8 +47,9 @@ export function serveClient(socket: Socket, machine: LabMachine): StandIn {
       process.onStderr((data) => send({ type: "stderr", id: frame.id, data }));
       void process.exit.then((status) => {
         processes.delete(frame.id);
-        if (status.kind === "lost") drop(status.reason);
-        else send({ type: "exit", id: frame.id, status });
+        // A lost process means a lost machine: the session drops every shell, with the
+        // machine's own account of what happened (qemu's exit says more than a closed socket).
+        if (status.kind !== "lost") send({ type: "exit", id: frame.id, status });
       });
       return process;
     } catch (error) {

@@ -53,14 +53,17 @@ export async function syncExercises(machine: LabMachine, labRoot: string, log: (
     }
   }
 
-  function enqueue(relativePath: string): void {
-    queue = queue.then(() => copy(relativePath)).catch((error: unknown) => log(`could not copy ${relativePath} into the lab machine: ${error instanceof Error ? error.message : String(error)}`));
-  }
+  const copyOrSay = (relativePath: string) =>
+    copy(relativePath).catch((error: unknown) => log(`could not copy ${relativePath} into the lab machine: ${error instanceof Error ? error.message : String(error)}`));
+  // Changes are copied one after another, so that a quick edit and its undo arrive in order.
+  const enqueue = (relativePath: string) => {
+    queue = queue.then(() => copyOrSay(relativePath));
+  };
 
   const files = await filesUnder(hostDir, ".").catch(() => undefined);
   if (!files) return { copied: 0, close() {} };
-  for (const file of files) enqueue(file);
-  await queue;
+  // All at once at the start: the agent takes them in order, without a round trip each.
+  await Promise.all(files.map(copyOrSay));
 
   // Editors save in bursts (write, rename, chmod): copy a path once it has been quiet a moment.
   const changed = new Set<string>();

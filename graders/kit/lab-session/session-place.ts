@@ -45,16 +45,20 @@ export function sessionPlace(labRoot: string, backend: BackendChoice): SessionPl
   return { key, labRoot, backend, socket: join(dir, `${key}.sock`), log: join(dir, `${key}.log`), lockName: `\0bpflab-lab-session-${key}` };
 }
 
-/** Processes (of this user) carrying the session's mark: its daemon and what that started. */
-export function markedProcesses(key: string): number[] {
-  const mark = `${sessionMark}=${key}`;
-  return readdirSync("/proc").flatMap((entry) => {
-    const pid = Number(entry);
+/** Processes (of this user) whose environment holds this KEY=VALUE entry. */
+export function processesWithEnvironment(entry: string): number[] {
+  return readdirSync("/proc").flatMap((name) => {
+    const pid = Number(name);
     if (!Number.isInteger(pid) || pid <= 0) return [];
     try {
-      return readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(mark) ? [pid] : [];
+      return readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(entry) ? [pid] : [];
     } catch {
       return [];
     }
   });
+}
+
+/** Processes carrying the session's mark: its daemon and what that started (qemu). */
+export function markedProcesses(key: string): number[] {
+  return processesWithEnvironment(`${sessionMark}=${key}`);
 }
