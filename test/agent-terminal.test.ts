@@ -169,7 +169,8 @@ describe("bpflab-agent terminals", () => {
     const child = startAgentProcess();
     const decoder = new AgentFrameDecoder();
     const frames: AgentFrame[] = [];
-    child.stdout?.on("data", (chunk: Buffer) => frames.push(...decoder.push(chunk).filter((f) => f.type !== "heartbeat")));
+    // Heartbeats, and the EXIT of `true`, may come at any time.
+    child.stdout?.on("data", (chunk: Buffer) => frames.push(...decoder.push(chunk).filter((f) => f.type !== "heartbeat" && f.type !== "exit")));
     child.stdin?.write(framed(7, 1, Buffer.from("0\x0080\x001\x00true\x000\x00\x00")));
     child.stdin?.write(framed(7, 2, Buffer.from("1\x00true\x000\x00\x00")));
     child.stdin?.write(framed(8, 3, Buffer.from("24\x00")));
