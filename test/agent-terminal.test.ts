@@ -148,6 +148,7 @@ describe("bpflab-agent terminals", () => {
     terminal.type("(setsid sleep 102 & echo away=$!)\r");
     const away = Number((await terminal.waitFor(/away=(\d+)\r\n/))[1]);
     leftovers.push(away);
+    await eventually(() => groupAndSession(away).session === away, 2_000);
     terminal.type("exit\r");
     expect(await terminal.process.exit).toEqual({ kind: "exited", code: 0 });
     await eventually(() => !isRunning(job), 2_000);

@@ -3,7 +3,7 @@
 // piped input it reads lines. Every shell of a lab shares one machine, its lab session.
 import { ReadStream, WriteStream } from "node:tty";
 import { findLabRoot } from "../lab-session/session-place.ts";
-import { joinLabSession } from "../lab-session/join-session.ts";
+import { joinLabSession, type JoinedSession } from "../lab-session/join-session.ts";
 import type { ExitStatus } from "../machine/lab-machine.ts";
 import type { BackendChoice } from "../session.ts";
 import { labCommand, labShell } from "../shell/lab-shell.ts";
@@ -29,10 +29,9 @@ function exitCode(status: ExitStatus, sessionLog: string): number {
 }
 
 export async function shellCommand(command: string[], options: { backend: BackendChoice }): Promise<void> {
-  let close = async () => undefined as void;
+  let session: JoinedSession | undefined;
   try {
-    const session = await joinLabSession(findLabRoot(process.cwd()), options.backend, terminalProgress());
-    close = () => session.agent.close();
+    session = await joinLabSession(findLabRoot(process.cwd()), options.backend, terminalProgress());
     const terminal = userTerminal();
     const shape = terminal ? { size: windowSize(terminal.output), term: process.env.TERM || "xterm-256color" } : undefined;
     const { argv, options: spawnOptions } = command.length > 0 ? labCommand(command, shape) : labShell(shape);
@@ -46,6 +45,6 @@ export async function shellCommand(command: string[], options: { backend: Backen
     process.stderr.write(`bpflab: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 2;
   } finally {
-    await close();
+    await session?.agent.close();
   }
 }
