@@ -72,6 +72,7 @@ describe.skipIf(missing !== undefined)("bpflab shell in a terminal", () => {
   afterAll(async () => {
     await tmux?.close();
     for (const pid of sessionLeftovers()) process.kill(pid, "SIGKILL");
+    rmSync(sessionPlace(lab, "vm").log, { force: true });
     rmSync(lab, { recursive: true, force: true });
   });
 
