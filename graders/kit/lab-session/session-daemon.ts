@@ -62,8 +62,9 @@ export async function runSessionDaemon(place: SessionPlace, announce: (announcem
     return;
   }
   const machine = offer.machine;
-  const sync = await syncExercises(machine, place.labRoot, log);
-  log(`${sync.copied} files of exercises/ copied in`);
+  // On the host backend the lab machine is this machine: its exercises/ are already there.
+  const sync = machine.info.backend === "host" ? undefined : await syncExercises(machine, place.labRoot, log);
+  log(sync ? `${sync.copied} files of exercises/ copied in` : "the host backend: exercises/ not copied");
 
   const clients = new Set<StandIn>();
   let idleTimer: NodeJS.Timeout | undefined;
@@ -104,7 +105,7 @@ export async function runSessionDaemon(place: SessionPlace, announce: (announcem
   clearInterval(machineCheck);
   clearTimeout(idleTimer);
   server.close();
-  sync.close();
+  sync?.close();
   for (const client of clients) client.drop(why);
   await provider.close();
   await rm(place.socket, { force: true });
