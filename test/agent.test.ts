@@ -176,7 +176,7 @@ describe("bpflab-agent over --stdio", () => {
   it("says HELLO with the kernel release", async () => {
     const { connection } = await startAgent();
     expect(connection.kernelRelease).toBe(release());
-    expect(connection.protocolVersion).toBe("1");
+    expect(connection.protocolVersion).toBe("2");
     expect(connection.failure).toBeUndefined();
   });
 

@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -28,10 +30,11 @@
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
-#define PROTOCOL_VERSION "1"
+#define PROTOCOL_VERSION "2"
 #define FRAME_HEADER_SIZE 9
 #define MAX_PAYLOAD (1024u * 1024u)
 #define MAX_PROCESSES 128
@@ -52,6 +55,8 @@ enum frame_type {
 	FRAME_WRITE_FILE = 4,
 	FRAME_READ_FILE = 5,
 	FRAME_APPEND_FILE = 6,
+	FRAME_SPAWN_TERMINAL = 7,
+	FRAME_RESIZE = 8,
 	FRAME_STARTED = 10,
 	FRAME_STDOUT = 11,
 	FRAME_STDERR = 12,
@@ -75,9 +80,10 @@ struct process {
 	bool in_use;
 	uint32_t id;		/* chosen by the host */
 	pid_t pid;		/* also the id of its process group and session */
+	bool terminal;		/* runs on a pseudo-terminal: stdin_fd and stdout_fd are its master */
 	int stdin_fd;		/* the agent's pipe ends; -1 once closed */
 	int stdout_fd;
-	int stderr_fd;
+	int stderr_fd;		/* -1 for a terminal, whose output all comes through stdout_fd */
 	struct byte_queue stdin_pending;
 	bool stdin_close_requested;
 	bool reaped;
@@ -381,6 +387,44 @@ static void write_stdin(struct process *process)
 		close_stdin(process);
 }
 
+/*
+ * Signals every process of a session, also those that made process groups of their own
+ * (a shell's jobs); processes that left the session with setsid(2) are spared.
+ */
+static void signal_session(pid_t session, int signal_number)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *entry;
+
+	if (!proc)
+		return;
+	while ((entry = readdir(proc))) {
+		char path[64], stat[512];
+		const char *fields;
+		int fd, process_session;
+		ssize_t count;
+		pid_t pid = (pid_t)strtol(entry->d_name, NULL, 10);
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		count = read(fd, stat, sizeof(stat) - 1);
+		close(fd);
+		if (count <= 0)
+			continue;
+		stat[count] = '\0';
+		/* pid (comm) state ppid pgrp session ...: comm may hold anything, even ") ". */
+		fields = strrchr(stat, ')');
+		if (fields && sscanf(fields + 1, " %*c %*d %*d %d", &process_session) == 1 &&
+		    process_session == session)
+			kill(pid, signal_number);
+	}
+	closedir(proc);
+}
+
 static void reap_children(void)
 {
 	struct signalfd_siginfo info;
@@ -399,6 +443,11 @@ static void reap_children(void)
 		process->reaped_at_ms = now_ms();
 		process->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 		process->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+		/* A terminal hangs up when its shell ends, as a closed terminal window does. */
+		if (process->terminal) {
+			signal_session(process->pid, SIGHUP);
+			signal_session(process->pid, SIGCONT);
+		}
 		finish_if_done(process);
 	}
 }
@@ -503,9 +552,9 @@ static void report_failure(int report_fd, const char *format, ...)
 
 /* In the child: become the command, or describe on report_fd why that failed. */
 static void run_child(char *const argv[], char *const envp[], const char *cwd, const int stdio[3],
-		      int report_fd, pid_t agent_pid) __attribute__((noreturn));
+		      bool terminal, int report_fd, pid_t agent_pid) __attribute__((noreturn));
 static void run_child(char *const argv[], char *const envp[], const char *cwd, const int stdio[3],
-		      int report_fd, pid_t agent_pid)
+		      bool terminal, int report_fd, pid_t agent_pid)
 {
 	sigset_t no_signals;
 
@@ -521,16 +570,74 @@ static void run_child(char *const argv[], char *const envp[], const char *cwd, c
 	for (int fd = 0; fd < 3; fd++)
 		if (dup2(stdio[fd], fd) < 0)
 			report_failure(report_fd, "dup2");
+	/* The session leader takes the terminal: Ctrl-C then reaches its foreground job. */
+	if (terminal && ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0)
+		report_failure(report_fd, "cannot make the pseudo-terminal the controlling terminal");
 	if (chdir(cwd) < 0)
 		report_failure(report_fd, "cannot change directory to %s", cwd);
 	exec_searching_path(argv, envp);
 	report_failure(report_fd, "cannot run %s", argv[0]);
 }
 
-static void start_process(struct process *slot, uint32_t id, char *const argv[], char *const envp[],
-			  const char *cwd)
+/* A pseudo-terminal of the given size: its master, and the other end for the child. */
+static bool open_terminal(uint32_t id, const struct winsize *size, int *master, int *child_end)
 {
-	int in_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
+	char name[64];
+
+	*master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0) {
+		send_error(id, "cannot open a pseudo-terminal (/dev/ptmx): %s", strerror(errno));
+		return false;
+	}
+	if (grantpt(*master) < 0 || unlockpt(*master) < 0 || ptsname_r(*master, name, sizeof(name)) != 0) {
+		send_error(id, "cannot set up a pseudo-terminal: %s", strerror(errno));
+		return false;
+	}
+	if (ioctl(*master, TIOCSWINSZ, size) < 0) {
+		send_error(id, "cannot set the window size: %s", strerror(errno));
+		return false;
+	}
+	*child_end = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*child_end < 0) {
+		send_error(id, "open %s: %s", name, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Three pipes, or a terminal: ours[i] is the agent's end of the child's fd i (-1 if none). */
+static bool open_stdio(uint32_t id, const struct winsize *terminal, int ours[3], int childs[3])
+{
+	int pipes[3][2];
+
+	if (terminal) {
+		if (!open_terminal(id, terminal, &ours[1], &childs[0]))
+			return false;
+		ours[0] = fcntl(ours[1], F_DUPFD_CLOEXEC, 0);
+		childs[1] = fcntl(childs[0], F_DUPFD_CLOEXEC, 0);
+		childs[2] = fcntl(childs[0], F_DUPFD_CLOEXEC, 0);
+		if (ours[0] < 0 || childs[1] < 0 || childs[2] < 0) {
+			send_error(id, "dup: %s", strerror(errno));
+			return false;
+		}
+		return true;
+	}
+	for (int fd = 0; fd < 3; fd++) {
+		if (pipe2(pipes[fd], O_CLOEXEC) < 0) {
+			send_error(id, "pipe: %s", strerror(errno));
+			return false;
+		}
+		/* stdin: the child reads, the agent writes; stdout and stderr the other way round. */
+		ours[fd] = pipes[fd][fd == 0 ? 1 : 0];
+		childs[fd] = pipes[fd][fd == 0 ? 0 : 1];
+	}
+	return true;
+}
+
+static void start_process(struct process *slot, uint32_t id, char *const argv[], char *const envp[],
+			  const char *cwd, const struct winsize *terminal)
+{
+	int ours[3] = { -1, -1, -1 }, childs[3] = { -1, -1, -1 };
 	int report_pipe[2] = { -1, -1 };
 	char report[512];
 	size_t report_length = 0;
@@ -538,26 +645,24 @@ static void start_process(struct process *slot, uint32_t id, char *const argv[],
 	pid_t agent_pid = getpid();
 	pid_t pid;
 
-	/* The agent's fds are all close-on-exec, so children get only their three pipes. */
-	if (pipe2(in_pipe, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0 ||
-	    pipe2(err_pipe, O_CLOEXEC) < 0 || pipe2(report_pipe, O_CLOEXEC) < 0) {
+	/* The agent's fds are all close-on-exec, so children get only their stdio. */
+	if (!open_stdio(id, terminal, ours, childs))
+		goto close_fds;
+	if (pipe2(report_pipe, O_CLOEXEC) < 0) {
 		send_error(id, "pipe: %s", strerror(errno));
-		goto close_pipes;
+		goto close_fds;
 	}
 	pid = fork();
 	if (pid < 0) {
 		send_error(id, "fork: %s", strerror(errno));
-		goto close_pipes;
+		goto close_fds;
 	}
 	if (pid == 0) {
-		const int stdio[3] = { in_pipe[0], out_pipe[1], err_pipe[1] };
-
 		close(report_pipe[0]);
-		run_child(argv, envp, cwd, stdio, report_pipe[1], agent_pid);
+		run_child(argv, envp, cwd, childs, terminal != NULL, report_pipe[1], agent_pid);
 	}
-	close_fd(&in_pipe[0]);
-	close_fd(&out_pipe[1]);
-	close_fd(&err_pipe[1]);
+	for (int fd = 0; fd < 3; fd++)
+		close_fd(&childs[fd]);
 	close_fd(&report_pipe[1]);
 
 	/* The report pipe closes on a successful exec; anything written to it is the failure. */
@@ -576,30 +681,29 @@ static void start_process(struct process *slot, uint32_t id, char *const argv[],
 	if (report_length > 0) {
 		waitpid(pid, NULL, 0);
 		send_error(id, "%.*s", (int)report_length, report);
-		goto close_pipes;
+		goto close_fds;
 	}
-	if (set_nonblocking(in_pipe[1]) < 0 || set_nonblocking(out_pipe[0]) < 0 ||
-	    set_nonblocking(err_pipe[0]) < 0)
-		die("fcntl O_NONBLOCK: %s", strerror(errno));
+	for (int fd = 0; fd < 3; fd++)
+		if (ours[fd] >= 0 && set_nonblocking(ours[fd]) < 0)
+			die("fcntl O_NONBLOCK: %s", strerror(errno));
 
 	memset(slot, 0, sizeof(*slot));
 	slot->in_use = true;
 	slot->id = id;
 	slot->pid = pid;
-	slot->stdin_fd = in_pipe[1];
-	slot->stdout_fd = out_pipe[0];
-	slot->stderr_fd = err_pipe[0];
-	in_pipe[1] = out_pipe[0] = err_pipe[0] = -1;
+	slot->terminal = terminal != NULL;
+	slot->stdin_fd = ours[0];
+	slot->stdout_fd = ours[1];
+	slot->stderr_fd = ours[2];
+	ours[0] = ours[1] = ours[2] = -1;
 	snprintf(pid_text, sizeof(pid_text), "%d", (int)pid);
 	send_frame(FRAME_STARTED, id, pid_text, strlen(pid_text));
 
-close_pipes:
-	close_fd(&in_pipe[0]);
-	close_fd(&in_pipe[1]);
-	close_fd(&out_pipe[0]);
-	close_fd(&out_pipe[1]);
-	close_fd(&err_pipe[0]);
-	close_fd(&err_pipe[1]);
+close_fds:
+	for (int fd = 0; fd < 3; fd++) {
+		close_fd(&ours[fd]);
+		close_fd(&childs[fd]);
+	}
 	close_fd(&report_pipe[0]);
 	close_fd(&report_pipe[1]);
 }
@@ -663,21 +767,36 @@ static char **take_strings(struct payload_reader *reader, uint32_t count)
 	return strings;
 }
 
-static void handle_spawn(uint32_t id, uint8_t *payload, size_t length)
+/* Reads "rows\0cols\0", each 1..65535. */
+static bool take_window_size(struct payload_reader *reader, struct winsize *size)
+{
+	uint32_t rows, cols;
+
+	if (!parse_number(take_string(reader), 10, 65535, &rows) || rows == 0 ||
+	    !parse_number(take_string(reader), 10, 65535, &cols) || cols == 0)
+		return false;
+	*size = (struct winsize){ .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
+	return true;
+}
+
+/* SPAWN, and SPAWN_TERMINAL, which is a window size followed by SPAWN's payload. */
+static void handle_spawn(uint32_t id, uint8_t *payload, size_t length, bool on_terminal)
 {
 	struct payload_reader reader = { (char *)payload, (char *)payload + length };
 	char **argv = NULL, **envp = NULL;
+	struct winsize window;
 	const char *cwd;
 	struct process *slot;
 	uint32_t argc, envc;
 
 	/* Every string takes at least its NUL, so no count can exceed the payload length. */
-	if (!parse_number(take_string(&reader), 10, (uint32_t)length, &argc) || argc == 0 ||
+	if ((on_terminal && !take_window_size(&reader, &window)) ||
+	    !parse_number(take_string(&reader), 10, (uint32_t)length, &argc) || argc == 0 ||
 	    !(argv = take_strings(&reader, argc)) ||
 	    !parse_number(take_string(&reader), 10, (uint32_t)length, &envc) ||
 	    !(envp = take_strings(&reader, envc)) || !(cwd = take_string(&reader)) ||
 	    reader.next != reader.end) {
-		send_error(id, "malformed SPAWN frame");
+		send_error(id, "malformed %s frame", on_terminal ? "SPAWN_TERMINAL" : "SPAWN");
 		goto out;
 	}
 	if (find_process(id)) {
@@ -689,10 +808,26 @@ static void handle_spawn(uint32_t id, uint8_t *payload, size_t length)
 		send_error(id, "too many processes (at most %d at a time)", MAX_PROCESSES);
 		goto out;
 	}
-	start_process(slot, id, argv, envp, cwd[0] ? cwd : "/");
+	start_process(slot, id, argv, envp, cwd[0] ? cwd : "/", on_terminal ? &window : NULL);
 out:
 	free(argv);
 	free(envp);
+}
+
+static void handle_resize(uint32_t id, uint8_t *payload, size_t length)
+{
+	struct payload_reader reader = { (char *)payload, (char *)payload + length };
+	struct process *process;
+	struct winsize window;
+
+	if (!take_window_size(&reader, &window) || reader.next != reader.end) {
+		send_error(id, "malformed RESIZE frame");
+		return;
+	}
+	process = find_process(id);
+	/* The terminal may be gone already; the kernel tells its foreground job (SIGWINCH). */
+	if (process && process->terminal && process->stdout_fd >= 0)
+		ioctl(process->stdout_fd, TIOCSWINSZ, &window);
 }
 
 static void handle_stdin(uint32_t id, const uint8_t *payload, size_t length)
@@ -887,7 +1022,13 @@ static void handle_frame(uint8_t type, uint32_t id, uint8_t *payload, size_t len
 {
 	switch (type) {
 	case FRAME_SPAWN:
-		handle_spawn(id, payload, length);
+		handle_spawn(id, payload, length, false);
+		break;
+	case FRAME_SPAWN_TERMINAL:
+		handle_spawn(id, payload, length, true);
+		break;
+	case FRAME_RESIZE:
+		handle_resize(id, payload, length);
 		break;
 	case FRAME_STDIN:
 		handle_stdin(id, payload, length);
@@ -960,6 +1101,8 @@ static void end_session(void)
 		if (!processes[i].in_use)
 			continue;
 		kill(-processes[i].pid, SIGKILL);
+		if (processes[i].terminal)
+			signal_session(processes[i].pid, SIGKILL);
 		release_process(&processes[i]);
 	}
 	queue_free(&channel.in);

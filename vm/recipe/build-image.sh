@@ -30,6 +30,8 @@ echo "==> compiling the guest agent and the workloads"
 gcc -static -O2 -Wall -Wextra -o "$rootfs/usr/local/sbin/bpflab-agent" "$repo/vm/guest/agent.c"
 "$repo/fixtures/workloads/build.sh" "$rootfs/usr/local/bin"
 install -m 0755 "$repo/vm/guest/init" "$rootfs/sbin/bpflab-init"
+install -D -m 0644 "$repo/vm/guest/bashrc" "$rootfs/etc/bpflab/bashrc"
+install -m 0755 "$repo/vm/guest/bpfhol" "$rootfs/usr/local/bin/bpfhol"
 
 echo "==> writing the package manifest"
 {

@@ -4,6 +4,7 @@ import { stdoutFormats } from "../report/formats.ts";
 import { doctorCommand } from "./doctor-command.ts";
 import { exportStudentCommand } from "./export-student-command.ts";
 import { gradeCommand } from "./grade-command.ts";
+import { labSessionCommand } from "./lab-session-command.ts";
 import { mergeCommand } from "./merge-command.ts";
 import { regradeCommand } from "./regrade-command.ts";
 import { runCommand } from "./run-command.ts";
@@ -78,9 +79,17 @@ program
 
 program
   .command("shell")
-  .description("an interactive shell in the lab machine, for bpftrace -l and -lv (with --backend container or host: a shell on this host's kernel, as root)")
+  .description("a shell in the lab machine (a second one joins the first one's machine), or one command after --; with --backend container or host, a shell on this host's kernel, as root")
+  .argument("[command...]", "a command to run instead of the shell, after --")
   .addOption(ownScriptBackend())
   .action(shellCommand);
+
+program
+  .command("lab-session", { hidden: true })
+  .description("the lab machine that every bpflab shell of a lab shares (started by the first one)")
+  .argument("<lab>", "the lab folder (the one with exercises/)")
+  .addOption(ownScriptBackend())
+  .action(labSessionCommand);
 
 program.command("doctor").description("check which backends work here and what their kernels can do").action(doctorCommand);
 

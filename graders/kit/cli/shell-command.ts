@@ -1,32 +1,50 @@
-// `bpflab shell`: a shell in the lab machine for exploring with `bpftrace -l` and `-lv`.
-// It is line-based (pipes, not a terminal): no job control, no line editing.
-import { sharedLabProvider, type BackendChoice } from "../session.ts";
+// `bpflab shell [-- command...]`: a shell, or one command, in the lab machine. On a terminal
+// it is a real terminal there (line editing, Ctrl-C, job control, full-screen programs); with
+// piped input it reads lines. Every shell of a lab shares one machine, its lab session.
+import { ReadStream, WriteStream } from "node:tty";
+import { findLabRoot } from "../lab-session/session-place.ts";
+import { joinLabSession, type JoinedSession } from "../lab-session/join-session.ts";
+import type { ExitStatus } from "../machine/lab-machine.ts";
+import type { BackendChoice } from "../session.ts";
+import { labCommand, labShell } from "../shell/lab-shell.ts";
+import { attachLines } from "../shell/line-attach.ts";
+import { attachTerminal, windowSize } from "../shell/terminal-attach.ts";
 import { terminalProgress } from "../ui/progress.ts";
 
-export async function shellCommand(options: { backend: BackendChoice }): Promise<void> {
-  const provider = sharedLabProvider(options.backend, terminalProgress());
+function userTerminal(): { input: ReadStream; output: WriteStream } | undefined {
+  const { stdin, stdout } = process;
+  return stdin instanceof ReadStream && stdout instanceof WriteStream && stdin.isTTY && stdout.isTTY ? { input: stdin, output: stdout } : undefined;
+}
+
+function exitCode(status: ExitStatus, sessionLog: string): number {
+  switch (status.kind) {
+    case "exited":
+      return status.code;
+    case "signaled":
+      return 128 + status.signal;
+    case "lost":
+      process.stderr.write(`\r\nbpflab: ${status.reason}; a new \`bpflab shell\` starts a fresh lab machine (what happened: ${sessionLog})\n`);
+      return 2;
+  }
+}
+
+export async function shellCommand(command: string[], options: { backend: BackendChoice }): Promise<void> {
+  let session: JoinedSession | undefined;
   try {
-    const offer = await provider.acquire([]);
-    if (offer.kind === "unavailable") throw new Error(`no lab machine: ${offer.reason}`);
-    const shell = await offer.machine.spawn(["sh", "-i"], {
-      stdin: "open",
-      cwd: "/root",
-      env: { PATH: "/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: "/root", TERM: "dumb", PS1: "lab# " },
-    });
-    process.stderr.write(`bpflab: shell in the lab machine (${offer.machine.info.kernelRelease}); exit or Ctrl-D leaves\n`);
-    shell.onStdout((chunk) => process.stdout.write(chunk));
-    shell.onStderr((chunk) => process.stderr.write(chunk));
-    const interrupt = () => shell.signal("SIGINT");
-    process.on("SIGINT", interrupt);
-    process.stdin.on("data", (chunk: Buffer) => shell.writeStdin(chunk));
-    process.stdin.on("end", () => shell.endStdin());
-    await shell.exit;
-    process.off("SIGINT", interrupt);
-    process.stdin.pause();
+    session = await joinLabSession(findLabRoot(process.cwd()), options.backend, terminalProgress());
+    const terminal = userTerminal();
+    const shape = terminal ? { size: windowSize(terminal.output), term: process.env.TERM || "xterm-256color" } : undefined;
+    const { argv, options: spawnOptions } = command.length > 0 ? labCommand(command, shape) : labShell(shape);
+    const remote = await session.agent.spawn(argv, spawnOptions);
+    if (command.length === 0) {
+      const shared = session.joined ? "the lab machine another shell started" : "the lab machine";
+      process.stderr.write(`bpflab: a shell in ${shared} (${session.agent.kernelRelease}); exit or Ctrl-D leaves, another \`bpflab shell\` joins\n`);
+    }
+    process.exitCode = exitCode(terminal ? await attachTerminal(remote, terminal) : await attachLines(remote), session.place.log);
   } catch (error) {
     process.stderr.write(`bpflab: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 2;
   } finally {
-    await provider.close();
+    await session?.agent.close();
   }
 }

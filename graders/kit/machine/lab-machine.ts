@@ -3,6 +3,11 @@
 
 export type BackendName = "vm" | "container" | "host";
 
+export interface WindowSize {
+  rows: number;
+  cols: number;
+}
+
 export interface SpawnOptions {
   env?: Record<string, string>;
   cwd?: string;
@@ -11,6 +16,12 @@ export interface SpawnOptions {
    * "open" keeps stdin open for writeStdin (an interactive shell).
    */
   stdin?: string | Uint8Array | "open";
+  /**
+   * Runs the process on a pseudo-terminal of this size instead of pipes (stdin is then
+   * open, stderr comes through onStdout): a terminal's Ctrl-C, job control and full-screen
+   * programs work, with the bytes a terminal sends written to writeStdin.
+   */
+  terminal?: WindowSize;
 }
 
 export type ExitStatus =
@@ -21,12 +32,18 @@ export type ExitStatus =
 
 export interface RemoteProcess {
   readonly pid: number;
-  /** Called for every chunk, in order, as it arrives. Chunks already received are replayed. */
+  /**
+   * Called for every chunk, in order, as it arrives. Chunks already received are replayed;
+   * for an interactive process (stdin "open" or a terminal), which may run for hours, only
+   * to its first listener, and none are kept after that.
+   */
   onStdout(listener: (chunk: Uint8Array) => void): void;
   onStderr(listener: (chunk: Uint8Array) => void): void;
-  /** Only for processes spawned with stdin "open"; ignored after endStdin. */
+  /** Only for processes spawned with stdin "open" or a terminal; ignored after endStdin. */
   writeStdin(data: Uint8Array): void;
   endStdin(): void;
+  /** The new window size of a terminal process; ignored for others. */
+  resize(size: WindowSize): void;
   /** Signals the whole process group of the spawned command. */
   signal(signal: "SIGINT" | "SIGTERM" | "SIGKILL"): void;
   /** Resolves once the process has exited and all its output has been delivered. */

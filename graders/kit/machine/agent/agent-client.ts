@@ -7,12 +7,13 @@ import {
   AgentFrameDecoder,
   encodeHostFrame,
   MAX_PAYLOAD_BYTES,
+  PROTOCOL_VERSION,
   SIGNAL_NUMBERS,
   type AgentFrame,
   type HostFrame,
   type ProcessEnd,
 } from "./agent-protocol.ts";
-import type { ExitStatus, RemoteProcess, SpawnOptions } from "../lab-machine.ts";
+import type { ExitStatus, RemoteProcess, SpawnOptions, WindowSize } from "../lab-machine.ts";
 
 export interface AgentConnectionOptions {
   /** How long to wait for the agent's HELLO. Default 30 s. */
@@ -25,41 +26,54 @@ export interface AgentConnectionOptions {
 const FILE_CHUNK_BYTES = 512 * 1024;
 
 type PendingRequest =
-  | { kind: "spawn"; stdinOpen: boolean; resolve: (process: AgentProcess) => void; reject: (error: Error) => void }
+  | { kind: "spawn"; stdinOpen: boolean; terminal: boolean; resolve: (process: AgentProcess) => void; reject: (error: Error) => void }
   | { kind: "ok"; resolve: () => void; reject: (error: Error) => void }
   | { kind: "read"; chunks: Uint8Array[]; resolve: (data: Uint8Array) => void; reject: (error: Error) => void };
 
-/** Output chunks kept for listeners that register late. */
+/**
+ * Output chunks kept for listeners that register late: for every listener, or, for an
+ * interactive process that may print for hours, only until the first one registers.
+ */
 class ReplayedChunks {
-  private readonly chunks: Uint8Array[] = [];
+  private chunks: Uint8Array[] | undefined = [];
   private readonly listeners: ((chunk: Uint8Array) => void)[] = [];
 
+  constructor(private readonly replayToFirstOnly: boolean) {}
+
   listen(listener: (chunk: Uint8Array) => void): void {
-    for (const chunk of this.chunks) listener(chunk);
+    for (const chunk of this.chunks ?? []) listener(chunk);
     this.listeners.push(listener);
+    if (this.replayToFirstOnly) this.chunks = undefined;
   }
 
   push(chunk: Uint8Array): void {
-    this.chunks.push(chunk);
+    this.chunks?.push(chunk);
     for (const listener of this.listeners) listener(chunk);
   }
 }
 
+interface ProcessChannel {
+  signal(signal: number): void;
+  stdin(data: Uint8Array): void;
+  resize(size: WindowSize): void;
+}
+
 class AgentProcess implements RemoteProcess {
   readonly exit: Promise<ExitStatus>;
-  readonly stdout = new ReplayedChunks();
-  readonly stderr = new ReplayedChunks();
+  readonly stdout: ReplayedChunks;
+  readonly stderr: ReplayedChunks;
   private resolveExit: (status: ExitStatus) => void = () => undefined;
 
   private stdinOpen: boolean;
 
   constructor(
     readonly pid: number,
-    private readonly sendSignal: (signal: number) => void,
-    private readonly sendStdin: (data: Uint8Array) => void,
-    stdinOpen: boolean,
+    private readonly channel: ProcessChannel,
+    private readonly mode: { stdinOpen: boolean; terminal: boolean },
   ) {
-    this.stdinOpen = stdinOpen;
+    this.stdinOpen = mode.stdinOpen;
+    this.stdout = new ReplayedChunks(mode.stdinOpen);
+    this.stderr = new ReplayedChunks(mode.stdinOpen);
     this.exit = new Promise((resolve) => {
       this.resolveExit = resolve;
     });
@@ -75,17 +89,21 @@ class AgentProcess implements RemoteProcess {
 
   writeStdin(data: Uint8Array): void {
     if (!this.stdinOpen) return;
-    for (const chunk of chunksOf(data, MAX_PAYLOAD_BYTES)) if (chunk.length > 0) this.sendStdin(chunk);
+    for (const chunk of chunksOf(data, MAX_PAYLOAD_BYTES)) if (chunk.length > 0) this.channel.stdin(chunk);
   }
 
   endStdin(): void {
     if (!this.stdinOpen) return;
     this.stdinOpen = false;
-    this.sendStdin(new Uint8Array(0));
+    this.channel.stdin(new Uint8Array(0));
+  }
+
+  resize(size: WindowSize): void {
+    if (this.mode.terminal) this.channel.resize(size);
   }
 
   signal(signal: "SIGINT" | "SIGTERM" | "SIGKILL"): void {
-    this.sendSignal(SIGNAL_NUMBERS[signal]);
+    this.channel.signal(SIGNAL_NUMBERS[signal]);
   }
 
   finish(status: ExitStatus): void {
@@ -219,11 +237,17 @@ export class AgentConnection {
 
   spawn(argv: readonly string[], options: SpawnOptions = {}): Promise<RemoteProcess> {
     const id = this.nextId++;
+    const terminal = options.terminal;
+    const stdinOpen = options.stdin === "open" || terminal !== undefined;
     const started = new Promise<AgentProcess>((resolve, reject) => {
-      const frame: HostFrame = { type: "spawn", id, argv, env: options.env ?? {}, cwd: options.cwd ?? "" };
-      if (!this.sendRequest(frame, { kind: "spawn", stdinOpen: options.stdin === "open", resolve, reject })) return;
+      if (terminal && Number(this.protocolVersion) < Number(PROTOCOL_VERSION)) {
+        reject(new Error(`the lab machine's agent speaks protocol ${this.protocolVersion}, which has no terminals: rebuild the lab image (delete its folder in the bpflab cache)`));
+        return;
+      }
+      const frame: HostFrame = { type: "spawn", id, argv, env: options.env ?? {}, cwd: options.cwd ?? "", terminal };
+      if (!this.sendRequest(frame, { kind: "spawn", stdinOpen, terminal: terminal !== undefined, resolve, reject })) return;
       // Sent right behind SPAWN: the agent handles frames in order, and drops them if the spawn fails.
-      if (options.stdin === "open") return;
+      if (stdinOpen) return;
       const stdin = typeof options.stdin === "string" ? Buffer.from(options.stdin, "utf8") : options.stdin;
       if (stdin && stdin.length > 0) {
         for (const chunk of chunksOf(stdin, MAX_PAYLOAD_BYTES)) this.send({ type: "stdin", id, data: chunk });
@@ -329,9 +353,13 @@ export class AgentConnection {
         if (pending?.kind === "read") pending.chunks.push(frame.data);
         return;
       }
+      case "error":
+        // Id 0 is no request: a lab session standing in for the agent says why it gives up.
+        if (frame.id === 0) this.fail(frame.message);
+        else this.answer(frame);
+        return;
       case "started":
       case "ok":
-      case "error":
         this.answer(frame);
         return;
     }
@@ -355,11 +383,15 @@ export class AgentConnection {
     switch (pending.kind) {
       case "spawn": {
         if (frame.type !== "started") break;
+        const id = frame.id;
         const process = new AgentProcess(
           frame.pid,
-          (signal) => this.send({ type: "signal", id: frame.id, signal }),
-          (data) => this.send({ type: "stdin", id: frame.id, data }),
-          pending.stdinOpen,
+          {
+            signal: (signal) => this.send({ type: "signal", id, signal }),
+            stdin: (data) => this.send({ type: "stdin", id, data }),
+            resize: (size) => this.send({ type: "resize", id, size }),
+          },
+          { stdinOpen: pending.stdinOpen, terminal: pending.terminal },
         );
         this.processes.set(frame.id, process);
         pending.resolve(process);

@@ -1,13 +1,24 @@
 // The frames spoken with bpflab-agent, as specified in vm/guest/PROTOCOL.md: encoding of the
 // host's frames and an incremental decoder for the agent's.
-import type { ExitStatus } from "../lab-machine.ts";
+import type { ExitStatus, WindowSize } from "../lab-machine.ts";
 
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
-const HEADER_BYTES = 9;
+export const HEADER_BYTES = 9;
+/** The version this side speaks; an agent that says less has no terminals. */
+export const PROTOCOL_VERSION = "2";
 
-const HostFrameType = { spawn: 1, stdin: 2, signal: 3, writeFile: 4, readFile: 5, appendFile: 6 } as const;
+export const HostFrameType = {
+  spawn: 1,
+  stdin: 2,
+  signal: 3,
+  writeFile: 4,
+  readFile: 5,
+  appendFile: 6,
+  spawnTerminal: 7,
+  resize: 8,
+} as const;
 
-const AgentFrameType = {
+export const AgentFrameType = {
   started: 10,
   stdout: 11,
   stderr: 12,
@@ -23,10 +34,12 @@ const AgentFrameType = {
 export const SIGNAL_NUMBERS = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as const;
 
 export type HostFrame =
-  | { type: "spawn"; id: number; argv: readonly string[]; env: Readonly<Record<string, string>>; cwd: string }
+  /** With a terminal, SPAWN_TERMINAL: the process runs on a pseudo-terminal of that size. */
+  | { type: "spawn"; id: number; argv: readonly string[]; env: Readonly<Record<string, string>>; cwd: string; terminal?: WindowSize }
   /** An empty payload closes the process's stdin. */
   | { type: "stdin"; id: number; data: Uint8Array }
   | { type: "signal"; id: number; signal: number }
+  | { type: "resize"; id: number; size: WindowSize }
   | { type: "writeFile"; id: number; path: string; mode: number; data: Uint8Array }
   | { type: "appendFile"; id: number; path: string; data: Uint8Array }
   | { type: "readFile"; id: number; path: string };
@@ -47,11 +60,18 @@ export type AgentFrame =
 /** The agent sent something that is not a frame of this protocol. */
 export class ProtocolError extends Error {}
 
-function nulTerminated(strings: readonly string[], what: string): Buffer {
+export function nulTerminated(strings: readonly string[], what: string): Buffer {
   for (const string of strings) {
     if (string.includes("\0")) throw new Error(`${what} contains a NUL character: ${JSON.stringify(string)}`);
   }
   return Buffer.from(strings.map((string) => `${string}\0`).join(""), "utf8");
+}
+
+function windowSizePayload(size: WindowSize): Buffer {
+  for (const value of [size.rows, size.cols]) {
+    if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`a window size must be 1-65535 rows and columns, not ${size.rows}x${size.cols}`);
+  }
+  return nulTerminated([String(size.rows), String(size.cols)], "the window size");
 }
 
 function spawnPayload(frame: Extract<HostFrame, { type: "spawn" }>): Buffer {
@@ -60,6 +80,7 @@ function spawnPayload(frame: Extract<HostFrame, { type: "spawn" }>): Buffer {
     return `${key}=${value}`;
   });
   return Buffer.concat([
+    ...(frame.terminal ? [windowSizePayload(frame.terminal)] : []),
     nulTerminated([String(frame.argv.length), ...frame.argv], "an argument"),
     nulTerminated([String(environment.length), ...environment], "the environment"),
     nulTerminated([frame.cwd], "the working directory"),
@@ -74,6 +95,8 @@ function hostPayload(frame: HostFrame): Uint8Array {
       return frame.data;
     case "signal":
       return Buffer.from(String(frame.signal), "ascii");
+    case "resize":
+      return windowSizePayload(frame.size);
     case "writeFile":
       return Buffer.concat([nulTerminated([frame.path, frame.mode.toString(8)], "the path"), frame.data]);
     case "appendFile":
@@ -89,14 +112,19 @@ export function encodeHostFrame(frame: HostFrame): Buffer {
   if (payload.length > MAX_PAYLOAD_BYTES) {
     throw new Error(`a ${frame.type} frame of ${payload.length} bytes is over the agent's 1 MiB limit`);
   }
+  const type = frame.type === "spawn" && frame.terminal ? HostFrameType.spawnTerminal : HostFrameType[frame.type];
+  return framed(type, frame.id, payload);
+}
+
+export function framed(type: number, id: number, payload: Uint8Array): Buffer {
   const header = Buffer.alloc(HEADER_BYTES);
-  header.writeUInt8(HostFrameType[frame.type], 0);
-  header.writeUInt32LE(frame.id, 1);
+  header.writeUInt8(type, 0);
+  header.writeUInt32LE(id, 1);
   header.writeUInt32LE(payload.length, 5);
   return Buffer.concat([header, payload]);
 }
 
-function decimal(payload: Buffer, what: string): number {
+export function decimal(payload: Buffer, what: string): number {
   const text = payload.toString("ascii");
   if (!/^\d+$/.test(text)) throw new ProtocolError(`${what} is not a decimal number: ${JSON.stringify(text)}`);
   return Number(text);
@@ -136,23 +164,29 @@ function decodeAgentFrame(type: number, id: number, payload: Buffer): AgentFrame
   }
 }
 
-/** Turns the agent's byte stream, cut anywhere, into frames. */
-export class AgentFrameDecoder {
+export interface RawFrame {
+  type: number;
+  id: number;
+  payload: Buffer;
+}
+
+/** Cuts a byte stream of frames, in chunks cut anywhere, into whole frames (either direction). */
+export class FrameSplitter {
   private chunks: Buffer[] = [];
   private buffered = 0;
 
-  /** Returns the frames completed by this chunk; throws ProtocolError on a malformed one. */
-  push(chunk: Uint8Array): AgentFrame[] {
+  /** Returns the frames completed by this chunk; throws ProtocolError on an oversized one. */
+  push(chunk: Uint8Array): RawFrame[] {
     this.chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     this.buffered += chunk.byteLength;
-    const frames: AgentFrame[] = [];
+    const frames: RawFrame[] = [];
     while (this.buffered >= HEADER_BYTES) {
       const header = this.gather(HEADER_BYTES);
       const length = header.readUInt32LE(5);
       if (length > MAX_PAYLOAD_BYTES) throw new ProtocolError(`a frame of ${length} bytes is over the 1 MiB limit`);
       if (this.buffered < HEADER_BYTES + length) break;
       const frame = this.take(HEADER_BYTES + length);
-      frames.push(decodeAgentFrame(header.readUInt8(0), header.readUInt32LE(1), frame.subarray(HEADER_BYTES)));
+      frames.push({ type: header.readUInt8(0), id: header.readUInt32LE(1), payload: frame.subarray(HEADER_BYTES) });
     }
     return frames;
   }
@@ -172,5 +206,15 @@ export class AgentFrameDecoder {
     else this.chunks[0] = first.subarray(size);
     this.buffered -= size;
     return first.subarray(0, size);
+  }
+}
+
+/** Turns the agent's byte stream, cut anywhere, into frames. */
+export class AgentFrameDecoder {
+  private readonly splitter = new FrameSplitter();
+
+  /** Returns the frames completed by this chunk; throws ProtocolError on a malformed one. */
+  push(chunk: Uint8Array): AgentFrame[] {
+    return this.splitter.push(chunk).map((frame) => decodeAgentFrame(frame.type, frame.id, frame.payload));
   }
 }
