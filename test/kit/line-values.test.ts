@@ -32,8 +32,8 @@ describe("a printed line read as values", () => {
     expect(holds(read, "rm-abc")).toBe(true);
   });
 
-  test("descriptors: 8, fd=8 and the lab's (fd8): all hold fd 8; 18 does not", () => {
-    for (const line of ["sudo 8 libx.so", "sudo fd=8 libx.so", "sudo (fd8):  libx.so"]) expect(holdsFd(valueLine(line), 8), line).toBe(true);
+  test("descriptors: 8, fd=8, #8 and the lab's (fd8): all hold fd 8; 18 does not", () => {
+    for (const line of ["sudo 8 libx.so", "sudo fd=8 libx.so", "sudo (fd8):  libx.so", "sudo mapped libx.so (descriptor #8)"]) expect(holdsFd(valueLine(line), 8), line).toBe(true);
     expect(holdsFd(valueLine("sudo (fd18):  libx.so"), 8)).toBe(false);
   });
 
@@ -44,6 +44,7 @@ describe("a printed line read as values", () => {
   test("paths anywhere in a line, without trailing punctuation; relative ones are not paths", () => {
     expect(pathsIn("open file=/tmp/a b/c.conf (fd 3) /var/tmp/x.log. notes/todo.txt")).toEqual(["/tmp/a", "/var/tmp/x.log"]);
     expect(pathsIn('"/tmp/q/r.state",3')).toEqual(["/tmp/q/r.state"]);
+    expect(pathsIn("/var/tmp/x/y.conf: opened by kprobeme")).toEqual(["/var/tmp/x/y.conf"]);
   });
 
   test("a line's shape: words and numbers, so that one printf's lines share it", () => {

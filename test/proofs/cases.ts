@@ -1,7 +1,7 @@
 // What proves a grader: its reference solution gets full marks, every right answer of the corpus
 // (fixtures/right-answers/<exercise>/<case>/) gets full marks too, and every wrong answer
 // (fixtures/submissions/<exercise>/<case>/) loses exactly the checks its mistake breaks.
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { wrongAnswers } from "./wrong-answers.ts";
@@ -22,6 +22,7 @@ function rightAnswers(exercise: string): ProofCase[] {
   const dir = join(repo, "fixtures/right-answers", exercise);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
+    .filter((name) => statSync(join(dir, name)).isDirectory())
     .sort()
     .map((name) => ({ exercise, name: `right/${name}`, submissionRoot: join(dir, name), fails: [] }));
 }

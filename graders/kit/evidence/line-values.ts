@@ -6,7 +6,7 @@
 // fields never cost points, and a line cannot pass by the way it is laid out.
 
 /** Characters that separate values; "-", "." and "_" stay inside words (rm-a1b2, todo.txt). */
-const SEPARATORS = /[\s/,;:=()[\]{}<>|"'`]+/;
+const SEPARATORS = /[\s/,;:=()[\]{}<>|"'`#]+/;
 /** Sentence punctuation a value may be followed by. */
 const TRAILING = /[.!?]+$/;
 
@@ -46,9 +46,12 @@ export function integersIn(line: ValueLine): bigint[] {
   });
 }
 
+/** Punctuation that may follow a path in a sentence or a label ("/tmp/a.conf: opened"). */
+const AFTER_PATH = /[.!?:]+$/;
+
 /** Absolute paths printed in the line, e.g. "/tmp/a/b.conf" in `open file=/tmp/a/b.conf (fd 3)`. */
 export function pathsIn(line: string): string[] {
-  return [...line.matchAll(/(?<![\w.-])\/[^\s"'`,;()[\]{}<>|]*/g)].map((match) => match[0].replace(TRAILING, ""));
+  return [...line.matchAll(/(?<![\w.-])\/[^\s"'`,;()[\]{}<>|]*/g)].map((match) => match[0].replace(AFTER_PATH, ""));
 }
 
 /**
