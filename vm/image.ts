@@ -1,5 +1,6 @@
-// The lab image: built once by recipe/build-image.sh, cached under a key that hashes the
-// recipe, the guest side and the workload sources, so changing any of them rebuilds it.
+// A lab's image: built once by recipe/build-image.sh from the lab's data (vm/labs/<name>.json),
+// cached per lab under a key that hashes what the recipe is given, the recipe, the guest side and
+// the workload sources, so changing any of them rebuilds it.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat, utimes } from "node:fs/promises";
@@ -10,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { requireTools, type SystemTool } from "../graders/kit/host/system-tools.ts";
 import type { Progress } from "../graders/kit/ui/progress.ts";
+import { chosenLab, inSeries, type Lab } from "./labs.ts";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const recipeInputs = ["vm/recipe", "vm/guest", "fixtures/workloads"];
@@ -25,6 +27,8 @@ export const imageBuildTools: readonly SystemTool[] = [
 ];
 
 export interface LabImage {
+  /** The lab it was built for (vm/labs/<lab>.json). */
+  lab: string;
   dir: string;
   kernel: string;
   initramfs: string;
@@ -47,8 +51,9 @@ async function listFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-export async function recipeHash(): Promise<string> {
+export async function recipeHash(lab: Lab): Promise<string> {
   const hash = createHash("sha256");
+  hash.update(JSON.stringify(lab.image)).update("\0");
   for (const input of recipeInputs) {
     for (const file of await listFiles(join(repoRoot, input))) {
       if (file.endsWith(".ts")) continue; // host-side TypeScript never reaches the image
@@ -58,23 +63,28 @@ export async function recipeHash(): Promise<string> {
   return hash.digest("hex").slice(0, 16);
 }
 
-function imageAt(dir: string, manifest: string): LabImage {
+function manifestOf(manifest: string): Record<string, string> {
   const packages: Record<string, string> = {};
   for (const line of manifest.split("\n")) {
     const [name, version] = line.split("\t");
     if (name && version) packages[name] = version;
   }
+  return packages;
+}
+
+function imageAt(lab: Lab, dir: string, manifest: string): LabImage {
   return {
+    lab: lab.name,
     dir,
     kernel: join(dir, "vmlinuz"),
     initramfs: join(dir, "initramfs.cpio"),
     rootDisk: join(dir, "root.ext4"),
     rootfsTar: join(dir, "rootfs.tar"),
-    packages,
+    packages: manifestOf(manifest),
   };
 }
 
-/** Two checkouts of different versions (a student's and a fresh clone) do not rebuild in turn. */
+/** Per lab: two checkouts of different versions (a student's and a fresh clone) do not rebuild in turn. */
 const imagesKept = 2;
 
 /**
@@ -89,36 +99,72 @@ export async function pruneImages(root: string, keep: number): Promise<string[]>
   return stale;
 }
 
-/** Returns the cached image for the current recipe, building it first if needed. */
-export async function ensureLabImage(progress: Progress): Promise<LabImage> {
-  const dir = join(cacheRoot(), `image-${await recipeHash()}`);
+/** Where a lab's images are cached, one folder per recipe hash. */
+export function labCacheDir(lab: Lab): string {
+  return join(cacheRoot(), "labs", lab.name);
+}
+
+/** The kernel and bpftrace a built image holds, from its manifest. */
+export function imageVersions(packages: Record<string, string>): { kernel: string | undefined; bpftrace: string | undefined } {
+  const kernelPackage = Object.keys(packages).find((name) => /^linux-image-\d/.test(name));
+  return {
+    kernel: kernelPackage?.slice("linux-image-".length),
+    bpftrace: packages.bpftrace?.replace(/^\d+:/, "").replace(/-[^-]*$/, ""),
+  };
+}
+
+/** A lab whose suite moved on (bpftrace 0.28 in forky) must be looked at before it is used. */
+function unexpectedVersions(lab: Lab, packages: Record<string, string>): string | undefined {
+  const found = imageVersions(packages);
+  const wrong = [
+    ...(found.kernel && inSeries(found.kernel, lab.expect.kernel) ? [] : [`kernel ${found.kernel ?? "none"} (expected ${lab.expect.kernel}.x)`]),
+    ...(found.bpftrace && inSeries(found.bpftrace, lab.expect.bpftrace) ? [] : [`bpftrace ${found.bpftrace ?? "none"} (expected ${lab.expect.bpftrace}.x)`]),
+  ];
+  return wrong.length === 0
+    ? undefined
+    : `Debian ${lab.image.suite} now has ${wrong.join(" and ")}: check the exercises and the facts in vm/labs/${lab.name}.json on it, then update its "expect"`;
+}
+
+/** The built image of a lab for the current recipe, if there is one (doctor lists them). */
+export async function builtLabImage(lab: Lab): Promise<LabImage | undefined> {
+  const dir = join(labCacheDir(lab), `image-${await recipeHash(lab)}`);
+  const manifest = await readFile(join(dir, "packages.tsv"), "utf8").catch(() => undefined);
+  return manifest === undefined ? undefined : imageAt(lab, dir, manifest);
+}
+
+/** Returns the cached image of a lab (the chosen one by default), building it first if needed. */
+export async function ensureLabImage(progress: Progress, lab: Lab = chosenLab()): Promise<LabImage> {
+  const dir = join(labCacheDir(lab), `image-${await recipeHash(lab)}`);
   const manifest = join(dir, "packages.tsv");
   if (existsSync(manifest)) {
     const now = new Date();
     await utimes(dir, now, now).catch(() => undefined);
-    return imageAt(dir, await readFile(manifest, "utf8"));
+    return imageAt(lab, dir, await readFile(manifest, "utf8"));
   }
 
   await requireTools(imageBuildTools, progress);
-  await mkdir(cacheRoot(), { recursive: true });
+  await mkdir(labCacheDir(lab), { recursive: true });
   const staging = `${dir}.building-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   const started = Date.now();
-  progress.step("building the lab image (first use only, about a minute)");
-  const build = execa(buildScript, [staging], { all: true, reject: false, buffer: { all: true } });
+  const what = `the ${lab.name} lab image`;
+  progress.step(`building ${what} (first use only, about a minute)`);
+  const { suite, mirror, kernel, headers } = lab.image;
+  const build = execa(buildScript, [staging, suite, mirror, kernel.package, kernel.layout, headers], { all: true, reject: false, buffer: { all: true } });
   if (build.all) {
     createInterface({ input: build.all }).on("line", (line) => {
-      if (line.startsWith("==> ")) progress.step(`building the lab image: ${line.slice(4)}`);
+      if (line.startsWith("==> ")) progress.step(`building ${what}: ${line.slice(4)}`);
     });
   }
   const result = await build;
-  if (result.exitCode !== 0) {
+  const unexpected = result.exitCode === 0 ? unexpectedVersions(lab, manifestOf(await readFile(join(staging, "packages.tsv"), "utf8"))) : undefined;
+  if (result.exitCode !== 0 || unexpected) {
     await rm(staging, { recursive: true, force: true });
-    progress.fail("building the lab image failed");
-    throw new Error(`building the lab image failed (exit ${result.exitCode}):\n${String(result.all).slice(-4000)}`);
+    progress.fail(`building ${what} failed`);
+    throw new Error(unexpected ?? `building ${what} failed (exit ${result.exitCode}):\n${String(result.all).slice(-4000)}`);
   }
   await rename(staging, dir).catch(async () => rm(staging, { recursive: true, force: true }));
-  progress.done(`lab image built in ${((Date.now() - started) / 1000).toFixed(0)} s (${dir})`);
-  await pruneImages(cacheRoot(), imagesKept);
-  return imageAt(dir, await readFile(manifest, "utf8"));
+  progress.done(`${what} built in ${((Date.now() - started) / 1000).toFixed(0)} s (${dir})`);
+  await pruneImages(labCacheDir(lab), imagesKept);
+  return imageAt(lab, dir, await readFile(manifest, "utf8"));
 }
