@@ -6,6 +6,7 @@ import { diagnosableVm } from "./machine/vm/diagnosable-vm.ts";
 import { hostBackend } from "./machine/host/host-backend.ts";
 import { LabProvider } from "./machine/lab-provider.ts";
 import { silentProgress, terminalProgress, type Progress } from "./ui/progress.ts";
+import { chosenLab, type Lab } from "../../vm/labs.ts";
 
 export type BackendChoice = "auto" | "vm" | "container" | "host";
 
@@ -14,16 +15,16 @@ export type BackendChoice = "auto" | "vm" | "container" | "host";
  * then a container on the host's kernel, then the host itself; the first one usable here that
  * satisfies an exercise's requirements grades it (LabProvider walks the list).
  */
-export function backendsFor(choice: BackendChoice, progress: Progress = silentProgress): DiagnosableBackend[] {
-  const make = { vm: diagnosableVm, container: () => containerBackend(progress), host: () => hostBackend(progress) };
+export function backendsFor(choice: BackendChoice, progress: Progress = silentProgress, lab: Lab = chosenLab()): DiagnosableBackend[] {
+  const make = { vm: () => diagnosableVm(lab), container: () => containerBackend(progress, lab), host: () => hostBackend(progress) };
   return choice === "auto" ? [make.vm(), make.container(), make.host()] : [make[choice]()];
 }
 
 let shared: LabProvider | undefined;
 
-export function sharedLabProvider(choice: BackendChoice = "auto", progress: Progress = terminalProgress()): LabProvider {
+export function sharedLabProvider(choice: BackendChoice = "auto", progress: Progress = terminalProgress(), lab: Lab = chosenLab()): LabProvider {
   if (!shared) {
-    const provider = new LabProvider(backendsFor(choice, progress), progress);
+    const provider = new LabProvider(backendsFor(choice, progress, lab), progress);
     shared = provider;
     process.once("beforeExit", () => void provider.close());
   }

@@ -12,11 +12,13 @@ import { toTap } from "../report/tap.ts";
 import { newSeed } from "../run/random.ts";
 import { backendsFor, type BackendChoice } from "../session.ts";
 import { classProgress } from "../ui/class-progress.ts";
+import { chosenLab } from "../../../vm/labs.ts";
 
 export interface GradeCommandOptions {
   format: "tap" | "json";
   exercise?: string[];
   backend: BackendChoice;
+  lab?: string;
   seed?: number;
   transcripts: string;
   out?: string;
@@ -36,6 +38,7 @@ export async function gradeCommand(dir: string, options: GradeCommandOptions): P
   const progress = classProgress();
   try {
     const shard = options.shard ? parseShard(options.shard) : wholeClass;
+    const lab = chosenLab(options.lab);
     const everyone = await findSubmissions(dir);
     const submissions = inShard(everyone, shard);
     // Workers on the host backend would share one kernel and see each other's workloads.
@@ -44,7 +47,7 @@ export async function gradeCommand(dir: string, options: GradeCommandOptions): P
       seed: options.seed ?? newSeed(),
       transcriptDir: options.transcripts,
       jobs,
-      newProvider: (worker) => new LabProvider(backendsFor(options.backend, progress.worker(worker)), progress.worker(worker)),
+      newProvider: (worker) => new LabProvider(backendsFor(options.backend, progress.worker(worker), lab), progress.worker(worker)),
       exerciseTimeoutMs: options.exerciseTimeout * 1000,
       events: progress,
       ...(options.exercise ? { exercises: options.exercise } : {}),

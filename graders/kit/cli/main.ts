@@ -6,6 +6,7 @@ import { gradeCommand } from "./grade-command.ts";
 import { mergeCommand } from "./merge-command.ts";
 import { runCommand } from "./run-command.ts";
 import { shellCommand } from "./shell-command.ts";
+import { labNames } from "../../../vm/labs.ts";
 
 function integer(value: string): number {
   const parsed = Number(value);
@@ -17,6 +18,7 @@ const program = new Command("bpflab").description("Grades bpftrace kernel-tracin
 const hiddenVisibilityOption = () =>
   new Option("--hidden-visibility <when>", "when Gradescope shows hidden checks to students").choices(["after_published", "hidden"]).default("after_published");
 const backendOption = () => new Option("--backend <name>", "where the kernel is").choices(["auto", "vm", "container", "host"]).default("auto");
+const labOption = () => new Option("--lab <name>", `which lab machine (default: BPFLAB_LAB, else package.json's bpflab.lab)`).choices(labNames());
 
 program
   .command("grade")
@@ -25,6 +27,7 @@ program
   .addOption(new Option("--format <format>", "report on stdout").choices(["tap", "json"]).default("tap"))
   .option("--exercise <id...>", "grade only these exercises")
   .addOption(backendOption())
+  .addOption(labOption())
   .option("--seed <n>", "replay a run's randomization", integer)
   .option("--transcripts <dir>", "where to keep run transcripts", ".bpflab/runs")
   .option("--out <dir>", "write report.tap, summary.csv/json, gradescope/ and prairielearn/ here")
@@ -57,14 +60,20 @@ program
   .option("--json", "run bpftrace with -f json")
   .option("--duration <seconds>", "how long to keep tracing after the workload ends", integer, 3)
   .addOption(backendOption())
+  .addOption(labOption())
   .action(runCommand);
 
 program
   .command("shell")
   .description("an interactive shell in the lab machine, for bpftrace -l and -lv")
   .addOption(backendOption())
+  .addOption(labOption())
   .action(shellCommand);
 
-program.command("doctor").description("check which backends work here and what their kernels can do").action(doctorCommand);
+program
+  .command("doctor")
+  .description("list the labs, check which backends work here and what their kernels can do")
+  .addOption(labOption())
+  .action(doctorCommand);
 
 await program.parseAsync();

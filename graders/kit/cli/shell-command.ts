@@ -2,9 +2,10 @@
 // It is line-based (pipes, not a terminal): no job control, no line editing.
 import { sharedLabProvider, type BackendChoice } from "../session.ts";
 import { terminalProgress } from "../ui/progress.ts";
+import { chosenLab } from "../../../vm/labs.ts";
 
-export async function shellCommand(options: { backend: BackendChoice }): Promise<void> {
-  const provider = sharedLabProvider(options.backend, terminalProgress());
+export async function shellCommand(options: { backend: BackendChoice; lab?: string }): Promise<void> {
+  const provider = sharedLabProvider(options.backend, terminalProgress(), chosenLab(options.lab));
   try {
     const offer = await provider.acquire([]);
     if (offer.kind === "unavailable") throw new Error(`no lab machine: ${offer.reason}`);
@@ -13,7 +14,8 @@ export async function shellCommand(options: { backend: BackendChoice }): Promise
       cwd: "/root",
       env: { PATH: "/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: "/root", TERM: "dumb", PS1: "lab# " },
     });
-    process.stderr.write(`bpflab: shell in the lab machine (${offer.machine.info.kernelRelease}); exit or Ctrl-D leaves\n`);
+    const lab = offer.machine.info.lab ? `the ${offer.machine.info.lab} lab machine` : "the lab machine";
+    process.stderr.write(`bpflab: shell in ${lab} (${offer.machine.info.kernelRelease}); exit or Ctrl-D leaves\n`);
     shell.onStdout((chunk) => process.stdout.write(chunk));
     shell.onStderr((chunk) => process.stderr.write(chunk));
     const interrupt = () => shell.signal("SIGINT");
