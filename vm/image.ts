@@ -67,7 +67,7 @@ function manifestOf(manifest: string): Record<string, string> {
   const packages: Record<string, string> = {};
   for (const line of manifest.split("\n")) {
     const [name, version] = line.split("\t");
-    if (name && version) packages[name] = version;
+    if (name && version && !name.startsWith("#")) packages[name] = version;
   }
   return packages;
 }
@@ -150,7 +150,7 @@ export async function ensureLabImage(progress: Progress, lab: Lab = chosenLab())
   const what = `the ${lab.name} lab image`;
   progress.step(`building ${what} (first use only, about a minute)`);
   const { suite, mirror, kernel, headers } = lab.image;
-  const build = execa(buildScript, [staging, suite, mirror, kernel.package, kernel.layout, headers], { all: true, reject: false, buffer: { all: true } });
+  const build = execa(buildScript, [staging, lab.name, suite, mirror, kernel.package, kernel.layout, headers], { all: true, reject: false, buffer: { all: true } });
   if (build.all) {
     createInterface({ input: build.all }).on("line", (line) => {
       if (line.startsWith("==> ")) progress.step(`building ${what}: ${line.slice(4)}`);

@@ -4,19 +4,21 @@
 # (for the container backend), and a package manifest.
 # Lines starting with "==> " are progress steps; bpflab shows them while it waits.
 
-# The lab (vm/labs/<name>.json) comes in as its fields:
+# The lab (vm/labs/<name>.json) comes in as its name and fields:
+#   LAB                 its name, written at the top of the package manifest
 #   SUITE MIRROR        the Debian suite and the archive it comes from
 #   KERNEL LAYOUT       the kernel's meta package, and how the suite packages it (fetch-kernel.sh)
 #   HEADERS             the meta package of the kernel's headers (fetch-headers.sh)
 set -euo pipefail
 
-usage="usage: build-image.sh OUTDIR SUITE MIRROR KERNEL LAYOUT HEADERS"
+usage="usage: build-image.sh OUTDIR LAB SUITE MIRROR KERNEL LAYOUT HEADERS"
 out=${1:?$usage}
-suite=${2:?$usage}
-mirror_uri=${3:?$usage}
-kernel_meta=${4:?$usage}
-kernel_layout=${5:?$usage}
-headers_meta=${6:?$usage}
+lab=${2:?$usage}
+suite=${3:?$usage}
+mirror_uri=${4:?$usage}
+kernel_meta=${5:?$usage}
+kernel_layout=${6:?$usage}
+headers_meta=${7:?$usage}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 mirror="deb $mirror_uri $suite main"
@@ -45,10 +47,11 @@ gcc -static -O2 -Wall -Wextra -o "$rootfs/usr/local/sbin/bpflab-agent" "$repo/vm
 install -m 0755 "$repo/vm/guest/init" "$rootfs/sbin/bpflab-init"
 
 echo "==> writing the package manifest"
+echo "# lab: $lab (Debian $suite)" > "$work/packages.tsv"
 {
   dpkg-query --admindir="$rootfs/var/lib/dpkg" -W -f='${Package}\t${Version}\n'
   cat "$kernel/package" "$kernel/headers.tsv"
-} | sort > "$work/packages.tsv"
+} | sort >> "$work/packages.tsv"
 
 echo "==> making the root disk (ext4, read-only in the guest)"
 size_mb=$(( $(du -sm "$rootfs" | cut -f1) * 12 / 10 + 64 ))
