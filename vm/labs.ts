@@ -39,14 +39,19 @@ const labSchema = z.strictObject({
   expect: z.strictObject({ kernel: seriesSchema, bpftrace: seriesSchema }),
   /** What a student sees differently from one lab to another, measured in the lab machine. */
   facts: z.strictObject({
-    /** `bpftrace -lv kfunc:vfs_unlink`: its arguments in order (kprobes read them as arg0, arg1, ...). */
+    /** `bpftrace -lv kfunc:vfs_unlink`: its arguments in order (a kprobe reads them as arg0, arg1, ...). */
     vfsUnlinkArguments: z.array(argumentSchema).min(1),
-    /** How `bpftrace -l` names a kfunc probe of the kernel ("kfunc:vmlinux:" or "fentry:vmlinux:"). */
-    kfuncListingPrefix: z.string(),
-    /** `print(args)` in a kfunc probe: the first line bpftrace prints for kfunc:vfs_write. */
-    printArgsExample: z.string(),
-    /** Warnings bpftrace prints for scripts the lab's text uses (deprecated spellings and the like). */
+    /** How `bpftrace -l` names kfunc and kretfunc probes: "fentry:vmlinux:vfs_unlink", "fexit:vmlinux:fget". */
+    kfuncListing: z.string(),
+    kretfuncListing: z.string(),
+    /** Whether `bpftrace -lv` of a kfunc (fentry) probe lists `retval` among its arguments. */
+    kfuncListsRetval: z.boolean(),
+    /** `print(args)` in kfunc:vfs_write, with addresses as 0x...: bpftrace's own layout. */
+    printArgs: z.string(),
+    /** What bpftrace prints on stderr for scripts the lab's text uses, beyond their output. */
     warnings: z.array(z.strictObject({ script: z.string(), stderr: z.string() })),
+    /** Whether a script that starts with `#include <linux/dcache.h>` runs (the headers are there either way). */
+    kernelHeaders: z.strictObject({ includeRuns: z.boolean(), note: z.string() }),
   }),
 });
 
@@ -90,8 +95,8 @@ export function inSeries(version: string, series: string): boolean {
   return version === series || version.startsWith(`${series}.`);
 }
 
-/** The kfunc argument that kprobes see as argN, by name. */
-export function kprobeArgument(lab: Lab, name: string): string {
+/** The argument of vfs_unlink that a kprobe reads as argN, by its name ("dentry": "arg2"). */
+export function vfsUnlinkKprobeArgument(lab: Lab, name: string): string {
   const index = lab.facts.vfsUnlinkArguments.findIndex((argument) => argument.name === name);
   if (index < 0) throw new Error(`vfs_unlink has no argument "${name}" in the ${lab.name} lab`);
   return `arg${index}`;
