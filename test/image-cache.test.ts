@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import { pruneImages } from "../vm/image.ts";
+import { cacheRoot, labCacheDir, pruneImages, recipeHash } from "../vm/image.ts";
+import { loadLab } from "../vm/labs.ts";
 
 let root = "";
 afterEach(async () => {
@@ -31,4 +32,11 @@ test("keeps the two most recently used images, and leaves builds under way and o
 test("a cache folder that does not exist yet prunes nothing", async () => {
   root = "";
   expect(await pruneImages(join(tmpdir(), "bpflab-no-such-cache"), 2)).toEqual([]);
+});
+
+test("each lab has its own folder of images, so pruning one lab's keeps the other's", async () => {
+  const [trixie, forky] = [loadLab("trixie"), loadLab("forky")];
+  expect(labCacheDir(trixie)).toBe(join(cacheRoot(), "labs", "trixie"));
+  expect(labCacheDir(forky)).toBe(join(cacheRoot(), "labs", "forky"));
+  expect(await recipeHash(trixie)).not.toBe(await recipeHash(forky));
 });

@@ -48,6 +48,8 @@ const labSchema = z.strictObject({
     kfuncListsRetval: z.boolean(),
     /** `print(args)` in kfunc:vfs_write, with addresses as 0x...: bpftrace's own layout. */
     printArgs: z.string(),
+    /** How `print(*args.file)` shows an atomic member (f_lock's raw_lock.val): bpftrace's own layout. */
+    printAtomic: z.string(),
     /** What bpftrace prints on stderr for scripts the lab's text uses, beyond their output. */
     warnings: z.array(z.strictObject({ script: z.string(), stderr: z.string() })),
     /** Whether a script that starts with `#include <linux/dcache.h>` runs (the headers are there either way). */
