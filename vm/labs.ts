@@ -50,8 +50,11 @@ const labSchema = z.strictObject({
     printArgs: z.string(),
     /** How `print(*args.file)` shows an atomic member (f_lock's raw_lock.val): bpftrace's own layout. */
     printAtomic: z.string(),
-    /** What bpftrace prints on stderr for scripts the lab's text uses, beyond their output. */
-    warnings: z.array(z.strictObject({ script: z.string(), stderr: z.string() })),
+    /**
+     * What bpftrace says about lines the exercises' scripts use, beyond their output: the line,
+     * the stream it prints on (0.27 prints compile-time warnings on stdout) and its message.
+     */
+    diagnostics: z.array(z.strictObject({ line: z.string(), stream: z.enum(["stdout", "stderr"]), message: z.string() })),
     /** Whether a script that starts with `#include <linux/dcache.h>` runs (the headers are there either way). */
     kernelHeaders: z.strictObject({ includeRuns: z.boolean(), note: z.string() }),
   }),
