@@ -2,7 +2,6 @@
 // cached per lab under a key that hashes what the recipe is given, the recipe, the guest side and
 // the workload sources, so changing any of them rebuilds it.
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat, utimes } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, relative } from "node:path";
@@ -63,7 +62,8 @@ export async function recipeHash(lab: Lab): Promise<string> {
   return hash.digest("hex").slice(0, 16);
 }
 
-function manifestOf(manifest: string): Record<string, string> {
+/** The package manifest (name TAB version per line; "#" lines are comments, the first names the lab). */
+export function manifestOf(manifest: string): Record<string, string> {
   const packages: Record<string, string> = {};
   for (const line of manifest.split("\n")) {
     const [name, version] = line.split("\t");
@@ -88,7 +88,7 @@ function imageAt(lab: Lab, dir: string, manifest: string): LabImage {
 const imagesKept = 2;
 
 /**
- * Every recipe change builds a new image of about 700 MB: only the `keep` most recently used
+ * Every recipe change builds a new image of 700-900 MB: only the `keep` most recently used
  * (their folder's mtime, touched on every use) stay in the cache. Builds under way are left be.
  */
 export async function pruneImages(root: string, keep: number): Promise<string[]> {
@@ -114,7 +114,7 @@ export function imageVersions(packages: Record<string, string>): { kernel: strin
 }
 
 /** A lab whose suite moved on (bpftrace 0.28 in forky) must be looked at before it is used. */
-function unexpectedVersions(lab: Lab, packages: Record<string, string>): string | undefined {
+export function unexpectedVersions(lab: Lab, packages: Record<string, string>): string | undefined {
   const found = imageVersions(packages);
   const wrong = [
     ...(found.kernel && inSeries(found.kernel, lab.expect.kernel) ? [] : [`kernel ${found.kernel ?? "none"} (expected ${lab.expect.kernel}.x)`]),
@@ -125,23 +125,28 @@ function unexpectedVersions(lab: Lab, packages: Record<string, string>): string 
     : `Debian ${lab.image.suite} now has ${wrong.join(" and ")}: check the exercises and the facts in vm/labs/${lab.name}.json on it, then update its "expect"`;
 }
 
+async function imageDir(lab: Lab): Promise<string> {
+  return join(labCacheDir(lab), `image-${await recipeHash(lab)}`);
+}
+
 /** The built image of a lab for the current recipe, if there is one (doctor lists them). */
 export async function builtLabImage(lab: Lab): Promise<LabImage | undefined> {
-  const dir = join(labCacheDir(lab), `image-${await recipeHash(lab)}`);
+  const dir = await imageDir(lab);
   const manifest = await readFile(join(dir, "packages.tsv"), "utf8").catch(() => undefined);
   return manifest === undefined ? undefined : imageAt(lab, dir, manifest);
 }
 
 /** Returns the cached image of a lab (the chosen one by default), building it first if needed. */
 export async function ensureLabImage(progress: Progress, lab: Lab = chosenLab()): Promise<LabImage> {
-  const dir = join(labCacheDir(lab), `image-${await recipeHash(lab)}`);
-  const manifest = join(dir, "packages.tsv");
-  if (existsSync(manifest)) {
+  const built = await builtLabImage(lab);
+  if (built) {
     const now = new Date();
-    await utimes(dir, now, now).catch(() => undefined);
-    return imageAt(lab, dir, await readFile(manifest, "utf8"));
+    await utimes(built.dir, now, now).catch(() => undefined);
+    return built;
   }
 
+  const dir = await imageDir(lab);
+  const manifest = join(dir, "packages.tsv");
   await requireTools(imageBuildTools, progress);
   await mkdir(labCacheDir(lab), { recursive: true });
   const staging = `${dir}.building-${process.pid}`;
