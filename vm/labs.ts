@@ -48,6 +48,8 @@ const labSchema = z.strictObject({
     kfuncListsRetval: z.boolean(),
     /** `print(args)` in kfunc:vfs_write, with addresses as 0x...: bpftrace's own layout. */
     printArgs: z.string(),
+    /** How `-f json` writes a pointer used as a map key (args.lock_addr): "18446612686365003776" or "0xffff888100001000". */
+    jsonPointerKeys: z.enum(["decimal", "hex"]),
     /** How `print(*args.file)` shows an atomic member (f_lock's raw_lock.val): bpftrace's own layout. */
     printAtomic: z.string(),
     /**
@@ -55,6 +57,11 @@ const labSchema = z.strictObject({
      * the stream it prints on (0.27 prints compile-time warnings on stdout) and its message.
      */
     diagnostics: z.array(z.strictObject({ line: z.string(), stream: z.enum(["stdout", "stderr"]), message: z.string() })),
+    /**
+     * Whether the lab text's fget example (strcontains() of an unclamped str() of the file name)
+     * loads; 0.23 warns about strcontains() and the verifier refuses it, 0.27 loads it.
+     */
+    unclampedStrcontainsLoads: z.boolean(),
     /** Whether a script that starts with `#include <linux/dcache.h>` runs (the headers are there either way). */
     kernelHeaders: z.strictObject({ includeRuns: z.boolean(), note: z.string() }),
   }),
