@@ -68,7 +68,6 @@ const labSchema = z.strictObject({
 });
 
 export type Lab = z.infer<typeof labSchema>;
-export type LabArgument = z.infer<typeof argumentSchema>;
 
 export function labNames(): string[] {
   return readdirSync(labsDir)
