@@ -1,4 +1,5 @@
-// `npm run bench`: what a student waits for, measured. Not a test: it prints figures.
+// `npm run bench [-- --lab <name>]`: what a student waits for in a lab (the chosen one:
+// --lab, else BPFLAB_LAB, else package.json's), measured. Not a test: it prints figures.
 //   BENCH_COLD=1 also times a cold image build in a scratch cache (about a minute).
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,8 +15,11 @@ import { listProbes } from "../graders/kit/run/probe-listing.ts";
 import { defaultLimits, runScript } from "../graders/kit/run/script-run.ts";
 import { ensureLabImage } from "../vm/image.ts";
 import { chooseAccelerator } from "../vm/accel.ts";
+import { chosenLab } from "../vm/labs.ts";
 
 const solutions = fileURLToPath(new URL("../solutions", import.meta.url));
+const labFlag = process.argv.indexOf("--lab");
+const lab = chosenLab(labFlag >= 0 ? process.argv[labFlag + 1] : undefined);
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();
@@ -33,18 +37,20 @@ function row(what: string, figure: string): void {
   process.stdout.write(`${what.padEnd(44)} ${figure}\n`);
 }
 
+row("lab", `${lab.name}: ${lab.title}`);
+
 if (process.env.BENCH_COLD) {
   const scratch = await mkdtemp(join(tmpdir(), "bpflab-bench-cache-"));
   const previous = process.env.BPFLAB_CACHE;
   process.env.BPFLAB_CACHE = scratch;
-  const [, cold] = await timed(() => ensureLabImage(silentProgress));
+  const [, cold] = await timed(() => ensureLabImage(silentProgress, lab));
   row("image build, cold", `${cold.toFixed(1)} s`);
   if (previous === undefined) delete process.env.BPFLAB_CACHE;
   else process.env.BPFLAB_CACHE = previous;
   await rm(scratch, { recursive: true, force: true });
 }
 
-const [image, cached] = await timed(() => ensureLabImage(silentProgress));
+const [image, cached] = await timed(() => ensureLabImage(silentProgress, lab));
 row("image lookup, cached", `${(cached * 1000).toFixed(0)} ms`);
 const { accelerator } = await chooseAccelerator(image, silentProgress);
 row("accelerator", accelerator.toUpperCase());
@@ -53,10 +59,10 @@ for (const [what, snapshots] of [
   ["boot to ready (qemu start to agent hello)", false],
   ["resume a saved machine to ready", true],
 ] as const) {
-  await (await vmBackend({ snapshots }).boot(silentProgress)).close(); // saves the machine on first use
+  await (await vmBackend({ snapshots, lab }).boot(silentProgress)).close(); // saves the machine on first use
   const starts: number[] = [];
   for (let i = 0; i < 3; i++) {
-    const [machine, seconds] = await timed(() => vmBackend({ snapshots }).boot(silentProgress));
+    const [machine, seconds] = await timed(() => vmBackend({ snapshots, lab }).boot(silentProgress));
     starts.push(seconds);
     await machine.close();
   }
@@ -66,7 +72,7 @@ for (const [what, snapshots] of [
 {
   // The two bpftrace start-ups inside every graded task: listing the script's probes, and
   // compiling and attaching it (LLVM under TCG dominates both).
-  const machine = await vmBackend().boot(silentProgress);
+  const machine = await vmBackend({ lab }).boot(silentProgress);
   const script = "/run/bpflab/bench/vfs-unlink.bt";
   await machine.writeFile(script, await readFile(join(solutions, "vfs-unlink/vfs-unlink.bt"), "utf8"));
   const listings: number[] = [];
@@ -83,7 +89,7 @@ for (const [what, snapshots] of [
 
 const vfsUnlink = await loadExercise("vfs-unlink");
 {
-  const provider = new LabProvider([vmBackend()], silentProgress, untrustedSubmissions);
+  const provider = new LabProvider([vmBackend({ lab })], silentProgress, untrustedSubmissions);
   const [result, seconds] = await timed(() => gradeExercise(vfsUnlink, solutions, provider, { seed: 1 }));
   row("grade vfs-unlink once, start included", `${seconds.toFixed(2)} s (${result.score}/${result.max})`);
   const again: number[] = [];
@@ -127,7 +133,7 @@ if (process.env.BENCH_CLASS) {
       seed: 11,
       transcriptDir: join(classRoot, ".runs"),
       jobs,
-      newProvider: () => new LabProvider([vmBackend()], silentProgress, untrustedSubmissions),
+      newProvider: () => new LabProvider([vmBackend({ lab })], silentProgress, untrustedSubmissions),
       exerciseTimeoutMs: 600_000,
     }),
   );

@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
-import { pruneImages } from "../vm/image.ts";
+import { cacheRoot, labCacheDir, manifestOf, pruneImages, recipeHash, unexpectedVersions } from "../vm/image.ts";
+import { loadLab } from "../vm/labs.ts";
 
 let root = "";
 afterEach(async () => {
@@ -31,4 +32,25 @@ test("keeps the two most recently used images, and leaves builds under way and o
 test("a cache folder that does not exist yet prunes nothing", async () => {
   root = "";
   expect(await pruneImages(join(tmpdir(), "bpflab-no-such-cache"), 2)).toEqual([]);
+});
+
+test("each lab has its own folder of images, so pruning one lab's keeps the other's", async () => {
+  const [trixie, forky] = [loadLab("trixie"), loadLab("forky")];
+  expect(labCacheDir(trixie)).toBe(join(cacheRoot(), "labs", "trixie"));
+  expect(labCacheDir(forky)).toBe(join(cacheRoot(), "labs", "forky"));
+  expect(await recipeHash(trixie)).not.toBe(await recipeHash(forky));
+});
+
+test("an image whose kernel or bpftrace left the lab's series is refused, naming what it found", () => {
+  const forky = loadLab("forky");
+  const manifest = (bpftrace: string) =>
+    manifestOf(`# lab: forky (Debian forky)\nbpftrace\t${bpftrace}\nlinux-image-7.2.12+deb14-cloud-amd64\t7.2.12-1\nlinux-headers-7.2.12+deb14-common\t7.2.12-1\n`);
+  expect(manifest("0.27.0-1")).not.toHaveProperty("# lab: forky (Debian forky)");
+  expect(unexpectedVersions(forky, manifest("0.27.0-1"))).toBeUndefined();
+  expect(unexpectedVersions(forky, manifest("0.28.0-1"))).toBe(
+    'Debian forky now has bpftrace 0.28.0 (expected 0.27.x): check the exercises and the facts in vm/labs/forky.json on it, then update its "expect"',
+  );
+  expect(unexpectedVersions(loadLab("trixie"), manifest("0.23.2-1"))).toBe(
+    'Debian trixie now has kernel 7.2.12+deb14-cloud-amd64 (expected 6.12.x): check the exercises and the facts in vm/labs/trixie.json on it, then update its "expect"',
+  );
 });

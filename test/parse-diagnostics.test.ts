@@ -1,11 +1,11 @@
-// bpftrace v0.23.2 stderr recorded in fixtures/bpftrace-output (error-*.bt scripts, see record.sh)
+// bpftrace v0.23.2 stderr recorded in fixtures/bpftrace-output/trixie (error-*.bt scripts, see record.sh)
 // and in the lab VM (fixtures/bpftrace-output/diagnostics, see its README).
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic, parseDiagnostics, type Diagnostic } from "../graders/kit/bpftrace/diagnostics.ts";
 
 function stderrOf(name: string): string {
-  return readFileSync(new URL(`../fixtures/bpftrace-output/${name}.stderr.txt`, import.meta.url), "utf8");
+  return readFileSync(new URL(`../fixtures/bpftrace-output/trixie/${name}.stderr.txt`, import.meta.url), "utf8");
 }
 
 // Every run in the recording chroot warns about RLIMIT_MEMLOCK first.
@@ -107,7 +107,7 @@ describe("parseDiagnostics on recorded errors", () => {
 
   it("json mode writes the same stderr", () => {
     for (const name of ["error-syntax", "error-unknown-field", "error-kprobe-attach"]) {
-      const json = readFileSync(new URL(`../fixtures/bpftrace-output/${name}.json.stderr.txt`, import.meta.url), "utf8");
+      const json = readFileSync(new URL(`../fixtures/bpftrace-output/trixie/${name}.json.stderr.txt`, import.meta.url), "utf8");
       expect(parseDiagnostics(json)).toEqual(parseDiagnostics(stderrOf(name)));
     }
   });

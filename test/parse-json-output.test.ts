@@ -1,4 +1,4 @@
-// Parses `bpftrace -f json` output recorded from bpftrace v0.23.2 (fixtures/bpftrace-output,
+// Parses `bpftrace -f json` output recorded from bpftrace v0.23.2 (fixtures/bpftrace-output/trixie,
 // see record.sh there for the commands and scripts/ for the scripts).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -16,7 +16,7 @@ import {
 import { PROBES_ATTACHED_MARKER } from "../graders/kit/bpftrace/text-output.ts";
 
 function recorded(name: string): string {
-  return readFileSync(new URL(`../fixtures/bpftrace-output/${name}.jsonl`, import.meta.url), "utf8");
+  return readFileSync(new URL(`../fixtures/bpftrace-output/trixie/${name}.jsonl`, import.meta.url), "utf8");
 }
 
 function events(name: string): JsonEvent[] {

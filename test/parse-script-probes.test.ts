@@ -1,4 +1,4 @@
-// `bpftrace -l script.bt` output recorded from bpftrace v0.23.2 (fixtures/bpftrace-output,
+// `bpftrace -l script.bt` output recorded from bpftrace v0.23.2 (fixtures/bpftrace-output/trixie,
 // scripts/probes.bt). The recording host has no fentry, so fentry lines below are hand-written
 // in the format of bpftrace's ProbeMatcher::list_probes.
 import { readFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import {
 } from "../graders/kit/bpftrace/script-probes.ts";
 
 function recorded(name: string): string {
-  return readFileSync(new URL(`../fixtures/bpftrace-output/${name}.txt`, import.meta.url), "utf8");
+  return readFileSync(new URL(`../fixtures/bpftrace-output/trixie/${name}.txt`, import.meta.url), "utf8");
 }
 
 describe("parseProbeListing on recorded listings", () => {

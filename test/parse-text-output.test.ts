@@ -1,4 +1,4 @@
-// Parses bpftrace's text output recorded from bpftrace v0.23.2 (fixtures/bpftrace-output, see
+// Parses bpftrace's text output recorded from bpftrace v0.23.2 (fixtures/bpftrace-output/trixie, see
 // record.sh there), and checks it against the JSON output of the same deterministic scripts.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import {
 } from "../graders/kit/bpftrace/text-output.ts";
 
 function recorded(name: string, extension = "txt"): string {
-  return readFileSync(new URL(`../fixtures/bpftrace-output/${name}.${extension}`, import.meta.url), "utf8");
+  return readFileSync(new URL(`../fixtures/bpftrace-output/trixie/${name}.${extension}`, import.meta.url), "utf8");
 }
 
 function parsed(name: string): TextOutput {

@@ -1,4 +1,4 @@
-// print() values from recorded bpftrace v0.23.2 text output (fixtures/bpftrace-output/structs.txt).
+// print() values from recorded bpftrace v0.23.2 text output (fixtures/bpftrace-output/trixie/structs.txt).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseTextOutput } from "../graders/kit/bpftrace/text-output.ts";
@@ -11,7 +11,7 @@ import {
 } from "../graders/kit/bpftrace/text-value.ts";
 
 const structLines = parseTextOutput(
-  readFileSync(new URL("../fixtures/bpftrace-output/structs.txt", import.meta.url), "utf8"),
+  readFileSync(new URL("../fixtures/bpftrace-output/trixie/structs.txt", import.meta.url), "utf8"),
 ).lines;
 
 function printed(index: number): TextValue {

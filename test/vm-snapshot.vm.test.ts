@@ -35,7 +35,7 @@ describe("the saved lab machine", () => {
     const progress = recordingProgress();
     const machine = await vmBackend().boot(progress);
     try {
-      expect(progress.lines.at(-1)).toMatch(/^lab machine resumed in \d+\.\d s/);
+      expect(progress.lines.at(-1)).toMatch(/^trixie lab machine resumed in \d+\.\d s/);
       expect(await shell(machine, "ls -A /tmp")).toBe("");
       const guestSeconds = Number(await shell(machine, "date +%s"));
       expect(Math.abs(guestSeconds - Date.now() / 1000)).toBeLessThan(5);
@@ -52,7 +52,7 @@ describe("the saved lab machine", () => {
     const booted = await vmBackend().boot(progress);
     try {
       expect(progress.lines.join("\n")).toMatch(/the saved lab machine did not resume \(.+\); booting it/);
-      expect(progress.lines.at(-1)).toMatch(/^lab machine booted in/);
+      expect(progress.lines.at(-1)).toMatch(/^trixie lab machine booted in/);
       expect(await shell(booted, "echo ok")).toBe("ok\n");
     } finally {
       await booted.close();

@@ -7,6 +7,7 @@ import { hostBackend } from "./machine/host/host-backend.ts";
 import { ownScript } from "./machine/isolation.ts";
 import { LabProvider } from "./machine/lab-provider.ts";
 import { silentProgress, terminalProgress, type Progress } from "./ui/progress.ts";
+import { chosenLab, type Lab } from "../../vm/labs.ts";
 
 export type BackendChoice = "auto" | "vm" | "container" | "host";
 
@@ -16,8 +17,8 @@ export type BackendChoice = "auto" | "vm" | "container" | "host";
  * satisfies an exercise's requirements grades it (LabProvider walks the list, skipping the
  * backends its isolation policy refuses: for others' submissions, all but the VM).
  */
-export function backendsFor(choice: BackendChoice, progress: Progress = silentProgress): DiagnosableBackend[] {
-  const make = { vm: diagnosableVm, container: () => containerBackend(progress), host: () => hostBackend(progress) };
+export function backendsFor(choice: BackendChoice, progress: Progress = silentProgress, lab: Lab = chosenLab()): DiagnosableBackend[] {
+  const make = { vm: () => diagnosableVm(lab), container: () => containerBackend(progress, lab), host: () => hostBackend(progress) };
   return choice === "auto" ? [make.vm(), make.container(), make.host()] : [make[choice]()];
 }
 
@@ -27,9 +28,9 @@ let shared: LabProvider | undefined;
  * For the user's own scripts (npm test exercises/<id>, bpflab run and shell), which may fall
  * back to the host's kernel: it is their own host. Others' submissions go through grade-command.
  */
-export function sharedLabProvider(choice: BackendChoice = "auto", progress: Progress = terminalProgress()): LabProvider {
+export function sharedLabProvider(choice: BackendChoice = "auto", progress: Progress = terminalProgress(), lab: Lab = chosenLab()): LabProvider {
   if (!shared) {
-    const provider = new LabProvider(backendsFor(choice, progress), progress, ownScript);
+    const provider = new LabProvider(backendsFor(choice, progress, lab), progress, ownScript);
     shared = provider;
     process.once("beforeExit", () => void provider.close());
   }

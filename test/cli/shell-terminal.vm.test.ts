@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { chosenLab } from "../../vm/labs.ts";
 import { markedProcesses, processesWithEnvironment, sessionPlace } from "../../graders/kit/lab-session/session-place.ts";
 import { TmuxServer, tmuxMissing, type TmuxWindow } from "../support/tmux.ts";
 
@@ -41,7 +42,7 @@ async function waitUntil(condition: () => boolean, timeoutMs: number, what: stri
 }
 
 function sessionLeftovers(): number[] {
-  return markedProcesses(sessionPlace(lab, "vm").key);
+  return markedProcesses(sessionPlace(lab, chosenLab().name, "vm").key);
 }
 
 /** The command name of a running process; "" once it is gone (or a zombie). */
@@ -72,7 +73,7 @@ describe.skipIf(missing !== undefined)("bpflab shell in a terminal", () => {
   afterAll(async () => {
     await tmux?.close();
     for (const pid of sessionLeftovers()) process.kill(pid, "SIGKILL");
-    rmSync(sessionPlace(lab, "vm").log, { force: true });
+    rmSync(sessionPlace(lab, chosenLab().name, "vm").log, { force: true });
     rmSync(lab, { recursive: true, force: true });
   });
 
@@ -152,7 +153,7 @@ describe.skipIf(missing !== undefined)("bpflab shell in a terminal", () => {
     expect(qemu, "the lab session's qemu").toBeDefined();
     process.kill(daemon as number, "SIGKILL");
     await waitUntil(() => commandOf(daemon as number) === "", 5_000, "the daemon did not die");
-    expect(existsSync(sessionPlace(lab, "vm").socket), "the crashed session left its socket").toBe(true);
+    expect(existsSync(sessionPlace(lab, chosenLab().name, "vm").socket), "the crashed session left its socket").toBe(true);
     const next = await execa("node", [bpflab, "shell", "--backend", "vm", "--", "uname", "-r"], { cwd: lab, stdin: "ignore", reject: false });
     expect(next.stdout, next.stderr).toMatch(/^6\.12\./);
     expect(commandOf(qemu as number), "the orphaned qemu was stopped").toBe("");

@@ -114,7 +114,7 @@ async function traceCanaries(machine: LabMachine, host: Canary, guest: Canary): 
 
 describe("the lab VM's qemu command line", () => {
   test("has no default devices, no network, no shared folder, no vsock: one disk (read-only) and the agent's port", () => {
-    const image: LabImage = { dir: "/c", kernel: "/c/vmlinuz", initramfs: "/c/initramfs.cpio", rootDisk: "/r.ext4", rootfsTar: "/c/rootfs.tar", packages: {} };
+    const image: LabImage = { lab: "trixie", dir: "/c", kernel: "/c/vmlinuz", initramfs: "/c/initramfs.cpio", rootDisk: "/r.ext4", rootfsTar: "/c/rootfs.tar", packages: {} };
     const args = qemuArguments({ image, ...labMachineShape("tcg"), agentSocket: "/run/a.sock" });
     expect(args).toContain("-nodefaults");
     for (const option of ["-net", "-nic", "-netdev", "-virtfs", "-fsdev", "-usb", "-cdrom", "-hda", "-mount"]) expect(args, option).not.toContain(option);

@@ -3,13 +3,25 @@
 # disk with bpftrace, the guest agent and the workloads, the same root filesystem as a tar
 # (for the container backend), and a package manifest.
 # Lines starting with "==> " are progress steps; bpflab shows them while it waits.
+
+# The lab (vm/labs/<name>.json) comes in as its name and fields:
+#   LAB                 its name, written at the top of the package manifest
+#   SUITE MIRROR        the Debian suite and the archive it comes from
+#   KERNEL LAYOUT       the kernel's meta package, and how the suite packages it (fetch-kernel.sh)
+#   HEADERS             the meta package of the kernel's headers (fetch-headers.sh)
 set -euo pipefail
 
-out=${1:?usage: build-image.sh OUTDIR}
+usage="usage: build-image.sh OUTDIR LAB SUITE MIRROR KERNEL LAYOUT HEADERS"
+out=${1:?$usage}
+lab=${2:?$usage}
+suite=${3:?$usage}
+mirror_uri=${4:?$usage}
+kernel_meta=${5:?$usage}
+kernel_layout=${6:?$usage}
+headers_meta=${7:?$usage}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-suite=trixie
-mirror="deb http://deb.debian.org/debian $suite main"
+mirror="deb $mirror_uri $suite main"
 packages=bpftrace,busybox-static,kmod,procps
 
 work=$(mktemp -d "${out%/}.work.XXXXXX")
@@ -17,13 +29,16 @@ trap 'rm -rf "$work"' EXIT
 rootfs=$work/rootfs
 kernel=$work/kernel
 
-echo "==> debootstrapping Debian $suite with bpftrace (mmdebstrap)"
+echo "==> debootstrapping Debian $suite with bpftrace and the kernel's headers (mmdebstrap)"
+# Testing's Release files expire within days; an archive mirror that lags must still build.
 mmdebstrap --quiet --variant=essential --include="$packages" \
+  --aptopt='Acquire::Check-Valid-Until "false"' \
   --dpkgopt='path-exclude=/usr/share/man/*' \
   --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' \
   --dpkgopt='path-exclude=/usr/share/info/*' \
-  --customize-hook="\"$here/fetch-kernel.sh\" \"$kernel\"" \
+  --customize-hook="\"$here/fetch-kernel.sh\" \"$kernel\" \"$kernel_meta\" \"$kernel_layout\"" \
+  --customize-hook="\"$here/fetch-headers.sh\" \"\$1\" \"$kernel\" \"$headers_meta\"" \
   "$suite" "$rootfs" "$mirror"
 
 echo "==> compiling the guest agent and the workloads"
@@ -34,10 +49,11 @@ install -D -m 0644 "$repo/vm/guest/bashrc" "$rootfs/etc/bpflab/bashrc"
 install -m 0755 "$repo/vm/guest/bpfhol" "$rootfs/usr/local/bin/bpfhol"
 
 echo "==> writing the package manifest"
+echo "# lab: $lab (Debian $suite)" > "$work/packages.tsv"
 {
   dpkg-query --admindir="$rootfs/var/lib/dpkg" -W -f='${Package}\t${Version}\n'
-  cat "$kernel/package"
-} | sort > "$work/packages.tsv"
+  cat "$kernel/package" "$kernel/headers.tsv"
+} | sort >> "$work/packages.tsv"
 
 echo "==> making the root disk (ext4, read-only in the guest)"
 size_mb=$(( $(du -sm "$rootfs" | cut -f1) * 12 / 10 + 64 ))

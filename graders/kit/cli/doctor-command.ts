@@ -1,9 +1,12 @@
-// `bpflab doctor`: for each backend, whether it works here and why not, and what its kernel
-// and bpftrace can do, asked from inside its machine. Exit status 0 when at least one works.
+// `bpflab doctor`: the labs and which are built here; then, for the chosen lab, each backend:
+// whether it works here and why not, and what its kernel and bpftrace can do, asked from inside
+// its machine. Exit status 0 when at least one backend works.
 import { exerciseIds, loadExercise } from "../catalog.ts";
 import type { BackendDiagnosis } from "../machine/capabilities/backend-diagnosis.ts";
 import { backendsFor } from "../session.ts";
 import { terminalProgress } from "../ui/progress.ts";
+import { chosenLab } from "../../../vm/labs.ts";
+import { formatLabs, listLabs } from "./lab-list.ts";
 
 const yesNo = (value: boolean) => (value ? "yes" : "no");
 
@@ -25,11 +28,14 @@ export function formatDiagnosis(diagnosis: BackendDiagnosis): string {
   return `${lines.join("\n")}\n`;
 }
 
-export async function doctorCommand(): Promise<void> {
+export async function doctorCommand(options: { lab?: string }): Promise<void> {
   const progress = terminalProgress();
+  const lab = chosenLab(options.lab);
+  process.stdout.write(formatLabs(await listLabs(lab)));
+  process.stdout.write(`backends, for the ${lab.name} lab:\n`);
   const exercises = await Promise.all(exerciseIds().map(loadExercise));
   let usable = 0;
-  for (const backend of backendsFor("auto", progress)) {
+  for (const backend of backendsFor("auto", progress, lab)) {
     progress.step(`checking the ${backend.name} backend`);
     const diagnosis = await backend.diagnose(progress, exercises);
     progress.done(`checked the ${backend.name} backend`);

@@ -13,11 +13,13 @@ import { newSeed } from "../run/random.ts";
 import { backendsFor, type BackendChoice } from "../session.ts";
 import { classProgress } from "../ui/class-progress.ts";
 import { emitReport, notGradable } from "./report-output.ts";
+import { chosenLab } from "../../../vm/labs.ts";
 
 export interface GradeCommandOptions {
   format: StdoutFormat;
   exercise?: string[];
   backend: BackendChoice;
+  lab?: string;
   seed?: number;
   transcripts?: string;
   out?: string;
@@ -70,6 +72,7 @@ export async function gradeCommand(dir: string, options: GradeCommandOptions): P
   const progress = classProgress();
   try {
     const shard = options.shard ? parseShard(options.shard) : wholeClass;
+    const lab = chosenLab(options.lab);
     const everyone = await findSubmissions(dir);
     const submissions = inShard(everyone, shard);
     // Workers on the host backend would share one kernel and see each other's workloads.
@@ -78,7 +81,7 @@ export async function gradeCommand(dir: string, options: GradeCommandOptions): P
       seed: options.seed ?? newSeed(),
       transcriptDir: transcriptDir(options),
       jobs,
-      newProvider: (worker) => new LabProvider(backendsFor(options.backend, progress.worker(worker)), progress.worker(worker), policy),
+      newProvider: (worker) => new LabProvider(backendsFor(options.backend, progress.worker(worker), lab), progress.worker(worker), policy),
       exerciseTimeoutMs: options.exerciseTimeout * 1000,
       events: progress,
       ...(options.exercise ? { exercises: options.exercise } : {}),

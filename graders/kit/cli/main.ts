@@ -9,6 +9,7 @@ import { mergeCommand } from "./merge-command.ts";
 import { regradeCommand } from "./regrade-command.ts";
 import { runCommand } from "./run-command.ts";
 import { shellCommand } from "./shell-command.ts";
+import { labNames } from "../../../vm/labs.ts";
 
 function integer(value: string): number {
   const parsed = Number(value);
@@ -25,6 +26,7 @@ const backendOption = (auto: string) =>
     .choices(["auto", "vm", "container", "host"])
     .default("auto");
 const ownScriptBackend = () => backendOption("tries vm, then container, then host (your own script may see this host)");
+const labOption = () => new Option("--lab <name>", `which lab machine (default: BPFLAB_LAB, else package.json's bpflab.lab)`).choices(labNames());
 
 program
   .command("grade")
@@ -34,6 +36,7 @@ program
   .option("--exercise <id...>", "grade only these exercises")
   .addOption(backendOption("grades submissions only in the lab VM"))
   .option("--trust-submissions", "allow --backend container or host (and auto's fallback to them): submissions then run on this host's kernel, where they can see every process and its files (docs/threat-model.md)")
+  .addOption(labOption())
   .option("--seed <n>", "replay a run's randomization", integer)
   .option("--transcripts <dir>", "where to keep run transcripts (default: <out>/transcripts with --out, else .bpflab/runs)")
   .option("--out <dir>", "write report.tap, report.html, summary.csv/json, results.json, gradescope/ and prairielearn/ here")
@@ -75,6 +78,7 @@ program
   .option("--json", "run bpftrace with -f json")
   .option("--duration <seconds>", "how long to keep tracing after the workload ends", integer, 3)
   .addOption(ownScriptBackend())
+  .addOption(labOption())
   .action(runCommand);
 
 program
@@ -82,6 +86,7 @@ program
   .description("a shell in the lab machine (a second one joins the first one's machine), or one command after --; with --backend container or host, a shell on this host's kernel, as root")
   .argument("[command...]", "a command to run instead of the shell, after --")
   .addOption(ownScriptBackend())
+  .addOption(labOption())
   .action(shellCommand);
 
 program
@@ -89,8 +94,13 @@ program
   .description("the lab machine that every bpflab shell of a lab shares (started by the first one)")
   .argument("<lab>", "the lab folder (the one with exercises/)")
   .addOption(ownScriptBackend())
+  .addOption(labOption())
   .action(labSessionCommand);
 
-program.command("doctor").description("check which backends work here and what their kernels can do").action(doctorCommand);
+program
+  .command("doctor")
+  .description("list the labs, check which backends work here and what their kernels can do")
+  .addOption(labOption())
+  .action(doctorCommand);
 
 await program.parseAsync();

@@ -8,10 +8,12 @@ import { newSeed, seededRandom } from "../run/random.ts";
 import { defaultLimits, runScript } from "../run/script-run.ts";
 import { sharedLabProvider, type BackendChoice } from "../session.ts";
 import { terminalProgress } from "../ui/progress.ts";
+import { chosenLab } from "../../../vm/labs.ts";
 
 export interface RunCommandOptions {
   workload?: string;
   backend: BackendChoice;
+  lab?: string;
   json?: boolean;
   duration: number;
 }
@@ -29,7 +31,7 @@ export async function runCommand(script: string, args: string[], options: RunCom
     process.exitCode = 2;
     return;
   }
-  const provider = sharedLabProvider(options.backend, terminalProgress());
+  const provider = sharedLabProvider(options.backend, terminalProgress(), chosenLab(options.lab));
   try {
     const offer = await provider.acquire([]);
     if (offer.kind === "unavailable") throw new Error(`no lab machine: ${offer.reason}`);

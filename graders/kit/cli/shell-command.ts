@@ -10,6 +10,7 @@ import { labCommand, labShell } from "../shell/lab-shell.ts";
 import { attachLines } from "../shell/line-attach.ts";
 import { attachTerminal, windowSize } from "../shell/terminal-attach.ts";
 import { terminalProgress } from "../ui/progress.ts";
+import { chosenLab } from "../../../vm/labs.ts";
 
 function userTerminal(): { input: ReadStream; output: WriteStream } | undefined {
   const { stdin, stdout } = process;
@@ -28,10 +29,10 @@ function exitCode(status: ExitStatus, sessionLog: string): number {
   }
 }
 
-export async function shellCommand(command: string[], options: { backend: BackendChoice }): Promise<void> {
+export async function shellCommand(command: string[], options: { backend: BackendChoice; lab?: string }): Promise<void> {
   let session: JoinedSession | undefined;
   try {
-    session = await joinLabSession(findLabRoot(process.cwd()), options.backend, terminalProgress());
+    session = await joinLabSession(findLabRoot(process.cwd()), chosenLab(options.lab).name, options.backend, terminalProgress());
     const terminal = userTerminal();
     const shape = terminal ? { size: windowSize(terminal.output), term: process.env.TERM || "xterm-256color" } : undefined;
     const { argv, options: spawnOptions } = command.length > 0 ? labCommand(command, shape) : labShell(shape);

@@ -42,7 +42,7 @@ function logTail(place: SessionPlace): string {
 /** Starts the daemon and relays its progress; "ready", or "already-running" when another won the race. */
 async function startDaemon(place: SessionPlace, progress: Progress): Promise<"ready" | "already-running"> {
   const log = openSync(place.log, "a");
-  const daemon = spawn(process.execPath, [bpflab, "lab-session", place.labRoot, "--backend", place.backend], {
+  const daemon = spawn(process.execPath, [bpflab, "lab-session", place.labRoot, "--backend", place.backend, "--lab", place.lab], {
     detached: true,
     stdio: ["ignore", "pipe", log],
     env: { ...process.env, [sessionMark]: place.key },
@@ -73,8 +73,8 @@ async function startDaemon(place: SessionPlace, progress: Progress): Promise<"re
   }
 }
 
-export async function joinLabSession(labRoot: string, backend: BackendChoice, progress: Progress): Promise<JoinedSession> {
-  const place = sessionPlace(labRoot, backend);
+export async function joinLabSession(labRoot: string, lab: string, backend: BackendChoice, progress: Progress): Promise<JoinedSession> {
+  const place = sessionPlace(labRoot, lab, backend);
   let started = false;
   let waitingSaid = false;
   for (;;) {

@@ -8,6 +8,7 @@ import { createServer, type Socket } from "node:net";
 import { ownScript } from "../machine/isolation.ts";
 import { LabProvider } from "../machine/lab-provider.ts";
 import { backendsFor } from "../session.ts";
+import { loadLab } from "../../../vm/labs.ts";
 import type { Progress } from "../ui/progress.ts";
 import { serveClient, type StandIn } from "./agent-stand-in.ts";
 import type { Announcement } from "./announcements.ts";
@@ -50,12 +51,12 @@ export async function runSessionDaemon(place: SessionPlace, announce: (announcem
     announce({ kind: "already-running" });
     return;
   }
-  log(`lab session for ${place.labRoot} (${place.backend} backend), pid ${process.pid}`);
+  log(`lab session for ${place.labRoot} (${place.lab} lab, ${place.backend} backend), pid ${process.pid}`);
   killOrphans(place.key);
   await rm(place.socket, { force: true });
 
   // The shell is the user's own: it may run on this host's kernel when they chose that backend.
-  const provider = new LabProvider(backendsFor(place.backend, announcingProgress(announce)), announcingProgress(announce), ownScript);
+  const provider = new LabProvider(backendsFor(place.backend, announcingProgress(announce), loadLab(place.lab)), announcingProgress(announce), ownScript);
   const offer = await provider.acquire([]);
   if (offer.kind === "unavailable") {
     announce({ kind: "failed", reason: `no lab machine: ${offer.reason}` });

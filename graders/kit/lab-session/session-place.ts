@@ -1,4 +1,4 @@
-// Where a lab session lives: one per lab folder (the one holding exercises/) and backend,
+// Where a lab session lives: one per lab folder (the one holding exercises/), lab and backend,
 // with its socket and log in the bpflab cache, a lock that the kernel releases when its
 // holder dies, and a mark in the environment of everything the session starts.
 import { createHash } from "node:crypto";
@@ -16,6 +16,8 @@ const maxSocketPath = 107;
 export interface SessionPlace {
   key: string;
   labRoot: string;
+  /** The lab machine's name (vm/labs/<lab>.json). */
+  lab: string;
   backend: BackendChoice;
   /** The unix socket the shells connect to (in a folder only the user can enter). */
   socket: string;
@@ -37,12 +39,12 @@ function privateFolder(path: string): string {
   return path;
 }
 
-export function sessionPlace(labRoot: string, backend: BackendChoice): SessionPlace {
-  const key = createHash("sha256").update(`${backend}\0${labRoot}`).digest("hex").slice(0, 16);
+export function sessionPlace(labRoot: string, lab: string, backend: BackendChoice): SessionPlace {
+  const key = createHash("sha256").update(`${backend}\0${lab}\0${labRoot}`).digest("hex").slice(0, 16);
   let dir = join(cacheRoot(), "lab-sessions");
   if (join(dir, `${key}.sock`).length > maxSocketPath) dir = join(tmpdir(), `bpflab-${process.getuid?.() ?? "user"}`);
   privateFolder(dir);
-  return { key, labRoot, backend, socket: join(dir, `${key}.sock`), log: join(dir, `${key}.log`), lockName: `\0bpflab-lab-session-${key}` };
+  return { key, labRoot, lab, backend, socket: join(dir, `${key}.sock`), log: join(dir, `${key}.log`), lockName: `\0bpflab-lab-session-${key}` };
 }
 
 /** Processes (of this user) whose environment holds this KEY=VALUE entry. */

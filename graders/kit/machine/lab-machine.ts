@@ -55,6 +55,8 @@ export interface MachineInfo {
   /** "kvm" or "tcg" for the vm backend, "none" elsewhere. */
   accelerator: "kvm" | "tcg" | "none";
   kernelRelease: string;
+  /** The lab whose image it runs (vm/labs/<lab>.json); none on the host backend. */
+  lab?: string;
   /** Package name -> version, for the transcript and the report. */
   packages: Record<string, string>;
 }

@@ -5,7 +5,8 @@ import type { MachineInfo } from "../machine/lab-machine.ts";
 export function describeMachine(machine: MachineInfo): string {
   const accelerator = machine.accelerator === "none" ? "" : ` (${machine.accelerator.toUpperCase()})`;
   const bpftrace = machine.packages.bpftrace ? `, bpftrace ${machine.packages.bpftrace}` : "";
-  return `${machine.backend}${accelerator}, kernel ${machine.kernelRelease}${bpftrace}`;
+  const lab = machine.lab ? `, ${machine.lab} lab` : "";
+  return `${machine.backend}${accelerator}${lab}, kernel ${machine.kernelRelease}${bpftrace}`;
 }
 
 /** A failed check as a student reads it: the sentence, then what their script printed. */

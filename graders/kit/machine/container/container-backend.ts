@@ -16,6 +16,7 @@ import { ensureContainerImage, packageManifestPath } from "./container-image.ts"
 import { ownerLabels, reapOrphanContainers, removeStillborn } from "./container-orphans.ts";
 import type { LabMachine } from "../lab-machine.ts";
 import { runCommand, succeeded, describeExit } from "../capabilities/machine-command.ts";
+import { chosenLab, type Lab } from "../../../../vm/labs.ts";
 import { dockerClient, loadTestcontainers, type DockerClient } from "./testcontainers-runtime.ts";
 
 const socketDir = "/bpflab";
@@ -84,10 +85,10 @@ async function mountKernelFilesystems(machine: LabMachine): Promise<void> {
   if (!succeeded(result)) throw new Error(`could not mount tracefs in the container (${describeExit(result)}): ${result.stderr.trim()}`);
 }
 
-async function startLabContainer(progress: Progress): Promise<LabMachine> {
+async function startLabContainer(progress: Progress, lab: Lab): Promise<LabMachine> {
   const docker = await dockerClient();
   if ("unavailable" in docker) throw new Error(docker.unavailable);
-  const tag = await ensureContainerImage(docker.client, progress);
+  const tag = await ensureContainerImage(docker.client, progress, lab);
   const started = Date.now();
   progress.step("starting the lab container");
   const hostDir = await mkdtemp(join(tmpdir(), "bpflab-container-"));
@@ -102,7 +103,7 @@ async function startLabContainer(progress: Progress): Promise<LabMachine> {
     const agent = await AgentConnection.open(socket, { helloTimeoutMs: 15_000, heartbeatTimeoutMs: 10_000 });
     const machine = agentMachine(
       agent,
-      { backend: "container", accelerator: "none", kernelRelease: agent.kernelRelease, packages: {} },
+      { backend: "container", accelerator: "none", kernelRelease: agent.kernelRelease, lab: lab.name, packages: {} },
       { stop },
     );
     await mountKernelFilesystems(machine);
@@ -115,21 +116,22 @@ async function startLabContainer(progress: Progress): Promise<LabMachine> {
   }
 }
 
-export const containerSource: MachineSource = {
+/** The container of a lab's root filesystem: the lab's bpftrace on the host's kernel. */
+export const containerSource = (lab: Lab): MachineSource => ({
   name: "container",
   kernel: "host",
   async unusable() {
     const docker = await dockerClient();
     return "unavailable" in docker ? { reason: docker.unavailable, hints: ["install docker.io and start dockerd"] } : undefined;
   },
-  start: startLabContainer,
+  start: (progress) => startLabContainer(progress, lab),
   hints: async (summary) => [
     ...featureHints(summary, `this backend uses the host's kernel (${summary.kernelRelease}): ${remedy}`),
     ...(sysResourceGranted === false ? [`CAP_SYS_RESOURCE: dockerd cannot grant it here, so bpftrace warns that it cannot raise RLIMIT_MEMLOCK (harmless on kernels >= 5.11)`] : []),
   ],
   remedy,
-};
+});
 
-export function containerBackend(progress?: Progress) {
-  return capabilityCheckedBackend(containerSource, progress);
+export function containerBackend(progress?: Progress, lab: Lab = chosenLab()) {
+  return capabilityCheckedBackend(containerSource(lab), progress);
 }

@@ -1,9 +1,10 @@
-// The container backend's image: the lab image's root filesystem as a Docker image, built
-// locally FROM scratch (no registry needed) and tagged with the recipe hash, so it is built
-// once per recipe and rebuilt exactly when the VM image would be.
+// The container backend's image: a lab image's root filesystem as a Docker image, built
+// locally FROM scratch (no registry needed) and tagged with the lab and its recipe hash, so it
+// is built once per lab and recipe and rebuilt exactly when the VM image would be.
 import { link, copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cacheRoot, ensureLabImage, recipeHash } from "../../../../vm/image.ts";
+import type { Lab } from "../../../../vm/labs.ts";
 import type { Progress } from "../../ui/progress.ts";
 import { loadTestcontainers, type DockerClient } from "./testcontainers-runtime.ts";
 
@@ -15,8 +16,8 @@ ADD rootfs.tar /
 COPY packages.tsv ${packageManifestPath}
 `;
 
-export async function containerImageTag(): Promise<string> {
-  return `bpflab-lab:${await recipeHash()}`;
+export async function containerImageTag(lab: Lab): Promise<string> {
+  return `bpflab-lab:${lab.name}-${await recipeHash(lab)}`;
 }
 
 async function linkOrCopy(from: string, to: string): Promise<void> {
@@ -24,12 +25,12 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
 }
 
 /** Returns the image's tag, building it first when this recipe has none yet. */
-export async function ensureContainerImage(client: DockerClient, progress: Progress): Promise<string> {
+export async function ensureContainerImage(client: DockerClient, progress: Progress, lab: Lab): Promise<string> {
   const { GenericContainer, ImageName } = await loadTestcontainers();
-  const tag = await containerImageTag();
+  const tag = await containerImageTag(lab);
   if (await client.image.exists(ImageName.fromString(tag))) return tag;
 
-  const labImage = await ensureLabImage(progress);
+  const labImage = await ensureLabImage(progress, lab);
   const context = join(cacheRoot(), `container-context-${process.pid}`);
   await rm(context, { recursive: true, force: true });
   await mkdir(context, { recursive: true });

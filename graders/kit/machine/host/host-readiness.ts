@@ -1,11 +1,10 @@
-// Whether this host is itself a lab machine: bpftrace >= 0.19 installed, the privilege to
-// load BPF programs, and BTF. Checked without running anything as the student's script would.
+// Whether this host is itself a lab machine: a bpftrace bpflab has proofs for (a lab's version),
+// the privilege to load BPF programs, and BTF. Checked without running anything as the
+// student's script would.
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { execa } from "execa";
-import { compareVersions } from "../capabilities/bpftrace-info.ts";
-
-export const minimumBpftrace = "0.19";
+import { provenBpftraceSeries, unprovenBpftrace } from "./proven-bpftrace.ts";
 const capBpf = 39n;
 const capSysAdmin = 21n;
 
@@ -36,14 +35,16 @@ export async function checkHostReadiness(): Promise<HostReadiness> {
   const problems: string[] = [];
   const hints: string[] = [];
   const bpftrace = await findBpftrace();
+  const installable = `install bpftrace ${provenBpftraceSeries().map((series) => `${series}.x`).join(" or ")} (Debian 13 has 0.23), or use --backend vm`;
   if (!bpftrace) {
     problems.push("bpftrace is not installed on this host");
-    hints.push(`install bpftrace ${minimumBpftrace} or later (Debian 13 / Ubuntu 24.04: apt-get install bpftrace)`);
+    hints.push(installable);
   } else {
     const version = (await execa(bpftrace, ["--version"], { reject: false })).stdout.match(/v?(\d+\.\d+(?:\.\d+)?)/)?.[1];
-    if (!version || compareVersions(version, minimumBpftrace) < 0) {
-      problems.push(`bpftrace on this host is ${version ?? "of unknown version"}, older than ${minimumBpftrace}`);
-      hints.push(`install bpftrace ${minimumBpftrace} or later`);
+    const unproven = unprovenBpftrace(version);
+    if (unproven) {
+      problems.push(unproven);
+      hints.push(installable);
     }
   }
   const capabilities = await effectiveCapabilities();

@@ -3,19 +3,20 @@
 import { chooseAccelerator } from "../../../../vm/accel.ts";
 import { ensureLabImage } from "../../../../vm/image.ts";
 import type { Needs } from "../requirements.ts";
+import type { Lab } from "../../../../vm/labs.ts";
 import { silentProgress, type Progress } from "../../ui/progress.ts";
 import { diagnoseMachine, featureHints, type BackendDiagnosis, type DiagnosableBackend } from "../capabilities/backend-diagnosis.ts";
 import { MachineCapabilities } from "../capabilities/capabilities.ts";
 import { vmBackend } from "./vm-backend.ts";
 
-async function acceleratorHints(accelerator: string): Promise<string[]> {
+async function acceleratorHints(accelerator: string, lab: Lab): Promise<string[]> {
   if (accelerator === "kvm") return [];
-  const choice = await chooseAccelerator(await ensureLabImage(silentProgress), silentProgress);
+  const choice = await chooseAccelerator(await ensureLabImage(silentProgress, lab), silentProgress);
   return [`KVM would make the VM several times faster; TCG is used because ${choice.why} (BPFLAB_ACCEL=kvm forces it)`];
 }
 
-export function diagnosableVm(): DiagnosableBackend {
-  const backend = vmBackend();
+export function diagnosableVm(lab: Lab): DiagnosableBackend {
+  const backend = vmBackend({ lab });
   return {
     ...backend,
     async diagnose(progress: Progress, exercises: readonly Needs[]): Promise<BackendDiagnosis> {
@@ -29,7 +30,7 @@ export function diagnosableVm(): DiagnosableBackend {
       try {
         const capabilities = new MachineCapabilities(async () => booted, undefined);
         return await diagnoseMachine("vm", booted, capabilities, exercises, async (summary, info) => [
-          ...(await acceleratorHints(info.accelerator)),
+          ...(await acceleratorHints(info.accelerator, lab)),
           ...featureHints(summary, "the lab image's kernel should have it: rebuild the image (delete its folder in the bpflab cache)"),
         ]);
       } catch (error) {

@@ -1,9 +1,10 @@
-// The lab machine as a qemu VM from the lab image: the default backend, and the only one that
-// brings its own kernel (6.12 with BTF, fentry, kprobes and lock tracepoints). A machine is
+// The lab machine as a qemu VM from a lab's image: the default backend, and the only one that
+// brings its own kernel (the lab's, with BTF, fentry, kprobes and lock tracepoints). A machine is
 // resumed from a snapshot saved after its first boot, or booted when there is none.
 import { availableParallelism } from "node:os";
 import { chooseAccelerator } from "../../../../vm/accel.ts";
 import { ensureLabImage, type LabImage } from "../../../../vm/image.ts";
+import { chosenLab, type Lab } from "../../../../vm/labs.ts";
 import { launchVm, type MachineShape } from "../../../../vm/launch.ts";
 import type { Accelerator } from "../../../../vm/qemu.ts";
 import { discardSnapshot, hasSnapshot, saveSnapshot, snapshotFile } from "../../../../vm/snapshot.ts";
@@ -52,7 +53,7 @@ async function startMachine(image: LabImage, shape: MachineShape, resumeFrom?: s
     stopped = `the lab machine stopped (${how})${panic ? `: ${panic}` : ""}`;
     agent.fail(stopped);
   });
-  const info: MachineInfo = { backend: "vm", accelerator: shape.accelerator, kernelRelease: agent.kernelRelease, packages: image.packages };
+  const info: MachineInfo = { backend: "vm", accelerator: shape.accelerator, kernelRelease: agent.kernelRelease, lab: image.lab, packages: image.packages };
   return {
     info,
     spawn: (argv, options) => agent.spawn(argv, options),
@@ -102,9 +103,12 @@ async function resumeOrBoot(image: LabImage, shape: MachineShape, progress: Prog
 export interface VmBackendOptions {
   /** Resume from a saved machine (the default), or always boot (the benchmark compares both). */
   snapshots?: boolean;
+  /** The lab whose image it boots; the chosen one (--lab, BPFLAB_LAB, package.json) by default. */
+  lab?: Lab;
 }
 
 export function vmBackend(options: VmBackendOptions = {}): Backend {
+  const lab = options.lab ?? chosenLab();
   return {
     name: "vm",
     kernel: "own",
@@ -112,12 +116,12 @@ export function vmBackend(options: VmBackendOptions = {}): Backend {
     unsupported: async () => undefined,
     async boot(progress: Progress): Promise<LabMachine> {
       await requireTools([{ command: "qemu-system-x86_64", debianPackage: "qemu-system-x86" }], progress);
-      const image = await ensureLabImage(progress);
+      const image = await ensureLabImage(progress, lab);
       const { accelerator } = await chooseAccelerator(image, progress);
       const shape = labMachineShape(accelerator);
       const started = Date.now();
       const { machine, how } = options.snapshots === false ? await bootAfresh(image, shape, progress) : await resumeOrBoot(image, shape, progress);
-      progress.done(`lab machine ${how} in ${((Date.now() - started) / 1000).toFixed(1)} s (${accelerator.toUpperCase()})`);
+      progress.done(`${lab.name} lab machine ${how} in ${((Date.now() - started) / 1000).toFixed(1)} s (${accelerator.toUpperCase()})`);
       return machine;
     },
   };
