@@ -182,7 +182,7 @@ describe("a script bpftrace accepted, as recorded in the lab VM", () => {
 describe("the machine's memlock warning", () => {
   test("is left out, and the unprefixed lines bpftrace printed after it are kept", () => {
     // Recorded in a chroot without CAP_SYS_RESOURCE (fixtures/bpftrace-output/README.md).
-    const stderr = readFileSync(new URL("../../fixtures/bpftrace-output/dry-run-verbose.stderr.txt", import.meta.url), "utf8");
+    const stderr = readFileSync(new URL("../../fixtures/bpftrace-output/trixie/dry-run-verbose.stderr.txt", import.meta.url), "utf8");
     expect(stderr).toMatch(/^WARNING: .*RLIMIT_MEMLOCK.*\nAttaching tracepoint:lock:contention_begin\n/);
     const messages = bpftraceMessages(stderr);
     expect(messages[0]?.severity).toBe("other");
