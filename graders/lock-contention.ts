@@ -22,6 +22,7 @@ import { histTotal, type HistBucket } from "./kit/bpftrace/aggregates.ts";
 import { lastJsonMap, type JsonHistEvent, type JsonMapEntry } from "./kit/bpftrace/json-output.ts";
 import { histBucketLabel, histLines, jsonMapPrints, jsonOutputExcerpt } from "./kit/evidence/json-excerpt.ts";
 import { plural } from "./kit/evidence/lines.ts";
+import { kernelAddress } from "./kit/evidence/kernel-address.ts";
 import { attachesTo, type ScriptProbe } from "./kit/evidence/probes.ts";
 import { lockWaitsFigure } from "./kit/figures/lock-waits-figure.ts";
 import type { Random } from "./kit/run/random.ts";
@@ -81,13 +82,11 @@ const workloads = { contender };
 type Evidence = TaskEvidence<Plan, "json", Records<typeof workloads>>;
 const launch = (plan: Plan) => ({ contender: plan.contender });
 
-/** Lock addresses are kernel addresses (slab, direct map): the top byte is 0xff. */
-function isKernelAddress(part: string | undefined): boolean {
-  return part !== undefined && /^\d+$/.test(part) && BigInt(part) >= 0xff00_0000_0000_0000n;
-}
+const isKernelAddress = (part: string | undefined) => kernelAddress(part) !== undefined;
 
 function hex(part: string | undefined): string {
-  return isKernelAddress(part) ? `0x${BigInt(part ?? 0).toString(16)}` : (part ?? "");
+  const address = kernelAddress(part);
+  return address === undefined ? (part ?? "") : `0x${address.toString(16)}`;
 }
 
 /** The blocks of the contender's threads, as the kernel's lock trace saw them. */
@@ -136,7 +135,7 @@ function describeLongBlocks(blocks: LongBlocks, plan: Plan): string {
   return `the contender's threads blocked ${plural(blocks.surely, "time")} longer than $1 = ${plan.thresholdUs} µs on their file's lock 0x${blocks.lock.toString(16)} (the longest ${ms(blocks.longestNs)}, says the kernel's lock trace)`;
 }
 
-const keyIs = (part: string | undefined, lock: bigint) => isKernelAddress(part) && BigInt(part ?? 0) === lock;
+const keyIs = (part: string | undefined, lock: bigint) => kernelAddress(part) === lock;
 
 /** A run in which no block outlasted $1 shows nothing about the script: it is run again. */
 function noLongBlock({ plan, records }: Pick<Evidence, "plan" | "records">): string | undefined {

@@ -4,6 +4,7 @@
 import type { HistBucket } from "../bpftrace/aggregates.ts";
 import { printfLines, type JsonHistEvent, type JsonMapLikeEvent, type JsonOutput } from "../bpftrace/json-output.ts";
 import type { JsonValue } from "../bpftrace/lossless-json.ts";
+import { kernelAddress } from "./kernel-address.ts";
 import { someLines } from "./lines.ts";
 
 const SUFFIXES = ["", "K", "M", "G", "T", "P", "E"];
@@ -22,10 +23,10 @@ export function histBucketLabel(bucket: HistBucket): string {
   return `[${histBoundLabel(bucket.low)}, ${histBoundLabel(bucket.high)})`;
 }
 
-// -f json prints pointers as decimal integers, text output in hex; no other key part of a lab
-// script reaches 2^63, so such parts are shown in hex.
+// Text output prints kernel addresses in hex, whichever way -f json printed them.
 function keyPartLabel(part: string): string {
-  return /^\d{19,20}$/.test(part) && BigInt(part) >= 2n ** 63n ? `0x${BigInt(part).toString(16)}` : part;
+  const address = kernelAddress(part);
+  return address === undefined ? part : `0x${address.toString(16)}`;
 }
 
 function entryName(name: string, keyParts: readonly string[], keyed: boolean): string {
