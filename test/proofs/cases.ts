@@ -1,9 +1,13 @@
 // What proves a grader: its reference solution gets full marks, every right answer of the corpus
 // (fixtures/right-answers/<exercise>/<case>/) gets full marks too, and every wrong answer
-// (fixtures/submissions/<exercise>/<case>/) loses exactly the checks its mistake breaks.
-import { existsSync, readdirSync, statSync } from "node:fs";
+// (fixtures/submissions/<exercise>/<case>/) loses exactly the checks its mistake breaks. Where
+// a lab's bpftrace or kernel makes a case behave otherwise, the lab's facts (vm/labs/) say so.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import type { Exercise } from "../../graders/kit/exercise.ts";
+import type { Lab } from "../../vm/labs.ts";
 import { wrongAnswers } from "./wrong-answers.ts";
 
 export const repo = fileURLToPath(new URL("../..", import.meta.url));
@@ -14,33 +18,57 @@ export interface ProofCase {
   name: string;
   /** Laid out like exercises/: the exercise's folder is inside. */
   submissionRoot: string;
-  /** Ids of the checks that must fail; every other must pass. */
+  /** Ids of the checks that must fail in this lab; every other must pass. */
   fails: readonly string[];
+  /** Why the lab changes the verdict, when it does. */
+  because?: string;
 }
 
-function rightAnswers(exercise: string): ProofCase[] {
-  const dir = join(repo, "fixtures/right-answers", exercise);
+/** What a right answer needs of the lab machine beyond what the exercise needs (needs.json beside it). */
+const needsSchema = z.strictObject({ kernelHeaders: z.boolean().optional() });
+
+const everyCheck = (exercise: Exercise) => exercise.tasks.flatMap((task) => task.checks.map((check) => check.id));
+
+function rightAnswers(exercise: Exercise, lab: Lab): ProofCase[] {
+  const dir = join(repo, "fixtures/right-answers", exercise.id);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => statSync(join(dir, name)).isDirectory())
     .sort()
-    .map((name) => ({ exercise, name: `right/${name}`, submissionRoot: join(dir, name), fails: [] }));
+    .map((name) => {
+      const root = join(dir, name);
+      const needsFile = join(root, "needs.json");
+      const needs = existsSync(needsFile) ? needsSchema.parse(JSON.parse(readFileSync(needsFile, "utf8"))) : {};
+      const proof = { exercise: exercise.id, name: `right/${name}`, submissionRoot: root };
+      if (needs.kernelHeaders && !lab.facts.kernelHeaders.includeRuns) {
+        return { ...proof, fails: everyCheck(exercise), because: `#include does not run in the ${lab.name} lab: ${lab.facts.kernelHeaders.note}` };
+      }
+      return { ...proof, fails: [] };
+    });
 }
 
-export function proofCases(exercise: string): ProofCase[] {
+/** The lab text's fget example, unclamped: refused by 0.23's verifier, loaded by 0.27's. */
+function wrongInLab(exercise: string, wrong: { case: string; fails: readonly string[] }, lab: Lab): Pick<ProofCase, "fails" | "because"> {
+  if (exercise === "fget-retval" && wrong.case === "unclamped" && lab.facts.unclampedStrcontainsLoads) {
+    return { fails: [], because: `the ${lab.name} lab's bpftrace loads strcontains() of an unclamped str(): the lab text's example runs there` };
+  }
+  return { fails: wrong.fails };
+}
+
+export function proofCases(exercise: Exercise, lab: Lab): ProofCase[] {
   return [
-    { exercise, name: "reference", submissionRoot: join(repo, "solutions"), fails: [] },
-    ...rightAnswers(exercise),
-    ...(wrongAnswers[exercise] ?? []).map((wrong) => ({
-      exercise,
+    { exercise: exercise.id, name: "reference", submissionRoot: join(repo, "solutions"), fails: [] },
+    ...rightAnswers(exercise, lab),
+    ...(wrongAnswers[exercise.id] ?? []).map((wrong) => ({
+      exercise: exercise.id,
       name: `wrong/${wrong.case}`,
-      submissionRoot: join(repo, "fixtures/submissions", exercise, wrong.case),
-      fails: wrong.fails,
+      submissionRoot: join(repo, "fixtures/submissions", exercise.id, wrong.case),
+      ...wrongInLab(exercise.id, wrong, lab),
     })),
   ];
 }
 
 /** Where a case's transcript, recorded in a real lab machine, is kept. */
-export function recordedTranscript(lab: string, proof: ProofCase): string {
+export function recordedTranscript(lab: string, proof: Pick<ProofCase, "exercise" | "name">): string {
   return join(repo, "fixtures/transcripts", lab, proof.exercise, `${proof.name.replace("/", "--")}.json`);
 }

@@ -14,6 +14,7 @@ export function expectVerdicts(result: ExerciseResult, proof: ProofCase): void {
   const ids = result.checks.map((check) => check.id);
   for (const id of proof.fails) expect(ids, `${proof.name} expects a check "${id}" to fail`).toContain(id);
   const failed = result.checks.filter((check) => !check.ok);
-  expect(failed.map((check) => check.id).sort(), describeFailures(result)).toEqual([...proof.fails].sort());
+  const why = proof.because ? ` (in this lab: ${proof.because})` : "";
+  expect(failed.map((check) => check.id).sort(), `${describeFailures(result)}${why}`).toEqual([...proof.fails].sort());
   for (const check of failed) expect(check.message.length, `message of ${check.id}`).toBeGreaterThan(20);
 }

@@ -1,4 +1,4 @@
-// Grades a proof case for real in the lab VM, keeping its transcript.
+// Grades a proof case for real in a lab machine, keeping its transcript.
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,9 @@ import { readTranscript, transcriptsIn, type Transcript } from "../../graders/ki
 import type { LabProvider } from "../../graders/kit/machine/lab-provider.ts";
 import { newSeed } from "../../graders/kit/run/random.ts";
 import type { ProofCase } from "./cases.ts";
+
+/** A grade runs up to three bpftrace scripts, each bounded by the kit's limits; a script with #include parses headers first. */
+export const gradeTimeoutMs = 900_000;
 
 export async function gradeCase(proof: ProofCase, provider: LabProvider): Promise<{ result: ExerciseResult; transcript?: Transcript }> {
   const dir = await mkdtemp(join(tmpdir(), "bpflab-proof-"));

@@ -12,17 +12,18 @@ import { regradeClass } from "../../graders/kit/grade/regrade-class.ts";
 import { regradeExercise } from "../../graders/kit/grade/regrade-exercise.ts";
 import { readTranscript, transcriptFileName } from "../../graders/kit/grade/transcript.ts";
 import { proofCases, recordedTranscript } from "../proofs/cases.ts";
-import { provenLabs } from "../proofs/proven-labs.ts";
+import { loadLab } from "../../vm/labs.ts";
 import { unlinker } from "../../graders/kit/workloads/unlinker.ts";
 
-const lab = provenLabs[0];
+const lab = "trixie";
 const exercise = "vfs-unlink";
+const cases = async () => proofCases(await loadExercise(exercise), loadLab(lab));
 
 /** A class of transcripts, one student per proof case of vfs-unlink, as `grade --transcripts` lays them out. */
 async function classOfTranscripts(): Promise<{ dir: string; students: Map<string, string> }> {
   const dir = await mkdtemp(join(tmpdir(), "bpflab-regrade-"));
   const students = new Map<string, string>();
-  for (const proof of proofCases(exercise)) {
+  for (const proof of await cases()) {
     const student = proof.name.replace("/", "-");
     const transcript = { ...(await readTranscript(recordedTranscript(lab, proof))), submission: student };
     await mkdir(join(dir, `${student}-${exercise}`), { recursive: true });
@@ -79,7 +80,7 @@ describe("bpflab regrade", () => {
         }),
       ],
     };
-    const [proof] = proofCases(exercise);
+    const [proof] = await cases();
     if (!proof) throw new Error("vfs-unlink has proof cases");
     const regrade = regradeExercise(replanned, await readTranscript(recordedTranscript(lab, proof)));
     expect(regrade).toEqual({ kind: "refused", reason: expect.stringMatching(/now draws its plan and its workloads differently .*: it needs a real regrade/) });
@@ -98,7 +99,7 @@ describe("bpflab regrade", () => {
   });
 
   test("reads its own transcripts back as written: the schema holds every field a check reads", async () => {
-    const [proof] = proofCases(exercise);
+    const [proof] = await cases();
     if (!proof) throw new Error("vfs-unlink has proof cases");
     const text = await readFile(recordedTranscript(lab, proof), "utf8");
     const transcript = await readTranscript(recordedTranscript(lab, proof));

@@ -40,7 +40,7 @@ export function describeRejection(run: ScriptRun, script: string): Verdict | und
     case "attach-timeout":
       return {
         ok: false,
-        message: `bpftrace did not attach the probes of ${script} in time; probes that match thousands of functions (wildcards) take too long: narrow them.`,
+        message: `bpftrace did not attach the probes of ${script} in time (${Math.round((run.totalMs) / 1000)} s): probes that match thousands of functions (wildcards) take too long, narrow them; an #include of kernel headers makes bpftrace parse them first, which is slow in the lab machine: use the kernel's types as bpftrace knows them from BTF instead.`,
         excerpt: stderrExcerpt(run.stderr),
       };
     default:

@@ -27,7 +27,9 @@ export interface RunLimits {
 }
 
 export const defaultLimits: RunLimits = {
-  attachTimeoutMs: 60_000,
+  // clang parses kernel headers for a script with #include: about half a minute under TCG,
+  // twice that on a loaded host.
+  attachTimeoutMs: 150_000,
   workloadTimeoutMs: 60_000,
   exitTimeoutMs: 20_000,
   outputCapBytes: 1 << 20,
