@@ -1,5 +1,5 @@
 // bpftrace v0.23.2 stderr recorded in fixtures/bpftrace-output/trixie (error-*.bt scripts, see record.sh)
-// and in the lab VM (fixtures/bpftrace-output/diagnostics, see its README).
+// and in the lab VM (fixtures/bpftrace-output/trixie/diagnostics, see its README).
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic, parseDiagnostics, type Diagnostic } from "../graders/kit/bpftrace/diagnostics.ts";
@@ -113,7 +113,7 @@ describe("parseDiagnostics on recorded errors", () => {
   });
 });
 
-const labRecordings = new URL("../fixtures/bpftrace-output/diagnostics/", import.meta.url);
+const labRecordings = new URL("../fixtures/bpftrace-output/trixie/diagnostics/", import.meta.url);
 
 function labStderr(name: string): string {
   return readFileSync(new URL(`${name}.stderr.txt`, labRecordings), "utf8");

@@ -13,7 +13,7 @@ import {
   type JsonMapEvent,
   type JsonStatsEvent,
 } from "../graders/kit/bpftrace/json-output.ts";
-import { PROBES_ATTACHED_MARKER } from "../graders/kit/bpftrace/text-output.ts";
+import { PROBES_ATTACHED_MARKER } from "../graders/kit/bpftrace/status-lines.ts";
 
 function recorded(name: string): string {
   return readFileSync(new URL(`../fixtures/bpftrace-output/trixie/${name}.jsonl`, import.meta.url), "utf8");

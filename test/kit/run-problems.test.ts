@@ -40,10 +40,10 @@ describe("a run stopped at the output cap", () => {
   });
 });
 
-// bpftrace's messages in the lab VM, recorded (fixtures/bpftrace-output/diagnostics), as the
+// bpftrace's messages in the lab VM, recorded (fixtures/bpftrace-output/trixie/diagnostics), as the
 // student sees them: whole, within the excerpt's 12 lines of 160 characters, with one line of
 // lab advice for the lab's known pitfalls.
-const recordings = new URL("../../fixtures/bpftrace-output/diagnostics/", import.meta.url);
+const recordings = new URL("../../fixtures/bpftrace-output/trixie/diagnostics/", import.meta.url);
 const recordedEnd = z.object({
   ending: z.enum(["rejected", "stopped-by-sigint"]),
   exit: z.object({ kind: z.literal("exited"), code: z.number() }),
