@@ -179,6 +179,18 @@ describe("a script bpftrace accepted, as recorded in the lab VM", () => {
   });
 });
 
+describe("an error on a line range, as bpftrace 0.27 prints it in the forky lab", () => {
+  test("the message, then every source line of the range", () => {
+    const stderr = readFileSync(new URL("../../fixtures/bpftrace-output/forky/in-vm/error-multi-line.stderr.txt", import.meta.url), "utf8");
+    expect(stderrExcerpt(stderr)).toEqual([
+      "lines 5-7: not enough arguments for format string (2 supplied, 3 expected)",
+      '  printf("%s %s %s\\n",',
+      "         comm,",
+      "         str(args.dentry->d_name.name));",
+    ]);
+  });
+});
+
 describe("the machine's memlock warning", () => {
   test("is left out, and the unprefixed lines bpftrace printed after it are kept", () => {
     // Recorded in a chroot without CAP_SYS_RESOURCE (fixtures/bpftrace-output/README.md).

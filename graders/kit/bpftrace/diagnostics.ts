@@ -122,7 +122,7 @@ export function readDiagnostic(
     diagnostic.endLine = Number(located["endLine"]);
     const sourceCount = diagnostic.endLine - Number(located["line"]) + 1;
     const rest =
-      stream === "stderr" ? bodyOf(lines, start) : stream === "stdout-before-run" ? sourceLinesAfter(lines, start, sourceCount) : [];
+      stream === "stderr" ? bodyOf(lines, start) : stream === "stdout-before-run" ? sourceLinesAfter(lines, start, sourceCount) : additionalInfo(lines, start);
     // 0.23 prints none of the source lines, so a body shorter than the range is message text.
     const source = rest.length >= sourceCount ? rest.slice(rest.length - sourceCount) : [];
     diagnostic.message = whole(diagnostic.message, rest.slice(0, rest.length - source.length));
@@ -150,6 +150,12 @@ function bodyOf(lines: readonly string[], header: number): string[] {
   while (end < lines.length && !startsMessage(lines[end] ?? "")) end++;
   while (end > header + 1 && (lines[end - 1] ?? "").trim() === "") end--;
   return lines.slice(header + 1, end);
+}
+
+/** A helper error's "Additional Info - helper: ..." line after lines[header], if there is one. */
+function additionalInfo(lines: readonly string[], header: number): string[] {
+  const next = lines[header + 1];
+  return next?.startsWith("Additional Info - ") ? [next] : [];
 }
 
 /** The `count` lines after a line-range message, when there are as many and none starts a message. */

@@ -247,6 +247,7 @@ export function printfLines(events: readonly JsonEvent[]): string[] {
 export function lastJsonMap(events: readonly JsonEvent[], type: "map", name: string): JsonMapEvent | undefined;
 export function lastJsonMap(events: readonly JsonEvent[], type: "hist", name: string): JsonHistEvent | undefined;
 export function lastJsonMap(events: readonly JsonEvent[], type: "stats", name: string): JsonStatsEvent | undefined;
+export function lastJsonMap(events: readonly JsonEvent[], type: "tseries", name: string): JsonTimeSeriesEvent | undefined;
 export function lastJsonMap(
   events: readonly JsonEvent[],
   type: JsonMapLikeEvent["type"],
