@@ -1,6 +1,7 @@
 // What the kernel and bpftrace of one lab machine can do, asked from inside that machine and
 // cached: `bpftrace --info` once, a real kprobe attach once (and an fentry one where --info does
 // not say, as from bpftrace 0.25 on), and each tracepoint once.
+import { parseDiagnostics } from "../../bpftrace/diagnostics.ts";
 import type { Requirement } from "../requirements.ts";
 import { parseBpftraceInfo, type BpftraceInfo } from "./bpftrace-info.ts";
 import type { LabMachine } from "../lab-machine.ts";
@@ -29,9 +30,14 @@ export interface CapabilitySummary {
 
 export class CapabilityCheckError extends Error {}
 
+/** bpftrace's first error ("No matches for fentry vfs_read." from 0.27, located on the -e program), else its first message. */
 function firstError(text: string): string {
-  const lines = text.split("\n").map((line) => line.trim());
-  return lines.find((line) => line.startsWith("ERROR:")) ?? lines.find((line) => /No such file|not available/.test(line)) ?? lines.find((line) => line !== "") ?? "";
+  const messages = parseDiagnostics(text);
+  const first =
+    messages.find((message) => message.severity === "error") ??
+    messages.find((message) => /No such file|not available/.test(message.message)) ??
+    messages[0];
+  return first?.message.split("\n")[0] ?? "";
 }
 
 export class MachineCapabilities {
