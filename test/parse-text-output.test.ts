@@ -460,6 +460,12 @@ describe("parseTextOutput on hand-written edge cases", () => {
     expect(during.lines).toEqual(["hello", "world"]);
   });
 
+  it("an unlocated warning is bpftrace's before the run, printf output after it", () => {
+    const output = parseTextOutput("WARNING: compile-time\n__BPFTRACE_NOTIFY_PROBES_ATTACHED\nWARNING: printed by the script\n");
+    expect(output.diagnostics).toEqual([{ severity: "warning", message: "compile-time", excerpt: "" }]);
+    expect(output.lines).toEqual(["WARNING: printed by the script"]);
+  });
+
   it("an empty tseries prints <no data>", () => {
     expect(onlyValue(parseTextOutput("@t:\n<no data>\n\n"), "@t")).toEqual({ kind: "tseries", points: [] });
   });

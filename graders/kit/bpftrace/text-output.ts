@@ -45,7 +45,7 @@ export interface TextOutput extends RunStatus {
   maps: Record<string, TextMap>;
   /** Every map print in order; print(@m) during the run adds one. */
   mapPrints: TextMap[];
-  /** Located messages bpftrace writes to stdout: helper errors under -k, compile-time warnings. */
+  /** Messages bpftrace writes to stdout: 0.23's helper errors under -k, 0.24+'s compile-time warnings. */
   diagnostics: Diagnostic[];
   /** Lines that start like a map print but could not be read as one, with the lines they hold. */
   unread: string[];
@@ -100,7 +100,8 @@ class TextOutputParser {
       this.beforeRun = false;
       return i + 1;
     }
-    if (isLocatedDiagnostic(line)) {
+    // At run time only located messages (0.23's helper errors) are told from printf output.
+    if (this.beforeRun || isLocatedDiagnostic(line)) {
       const read = readDiagnostic(this.lines, i, this.beforeRun ? "stdout-before-run" : "stdout");
       if (read) {
         this.result.diagnostics.push(read.diagnostic);
