@@ -1,30 +1,64 @@
-// bpftrace v0.23.2 stderr recorded in fixtures/bpftrace-output/trixie (error-*.bt scripts, see record.sh)
-// and in the lab VM (fixtures/bpftrace-output/diagnostics, see its README).
+// bpftrace's stderr recorded in both labs: v0.23.2 (fixtures/bpftrace-output/trixie) and v0.27.0
+// (fixtures/bpftrace-output/forky), error-*.bt scripts in a chroot (see record.sh there) and more in
+// the lab machines (in-vm/); and scripts bpftrace 0.23.2 refuses, run in the trixie lab VM the way
+// the grader runs a student's (fixtures/bpftrace-output/trixie/diagnostics, see its README).
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { formatDiagnostic, parseDiagnostics, type Diagnostic } from "../graders/kit/bpftrace/diagnostics.ts";
+import { recorded, recordedLabs, type RecordedLab } from "./support/bpftrace-recordings.ts";
 
-function stderrOf(name: string): string {
-  return readFileSync(new URL(`../fixtures/bpftrace-output/trixie/${name}.stderr.txt`, import.meta.url), "utf8");
-}
+const stderrOf = (lab: RecordedLab, name: string) => recorded(lab, `${name}.stderr.txt`);
 
-// Every run in the recording chroot warns about RLIMIT_MEMLOCK first.
+// Every run in the recording chroot warns about RLIMIT_MEMLOCK first; 0.27 also about tracefs.
 const rlimitWarning: Diagnostic = {
   severity: "warning",
   message:
     'Unknown error -1: couldn\'t set RLIMIT_MEMLOCK for bpftrace. If your program is not loading, you can try "ulimit -l 8192" to fix the problem',
   excerpt: "",
 };
+const tracefsWarning: Diagnostic = {
+  severity: "warning",
+  message:
+    "Could not read functions from /sys/kernel/tracing/available_filter_functions. If this is expected, use --traceable-functions to set this path manually. This file is needed in order to determine which functions can safely be traced without causing issues in the kernel.",
+  excerpt: "",
+};
+const chrootWarnings: Record<RecordedLab, Diagnostic[]> = { trixie: [rlimitWarning], forky: [tracefsWarning, rlimitWarning] };
 
-function located(name: string): Diagnostic[] {
-  const diagnostics = parseDiagnostics(stderrOf(name));
-  expect(diagnostics[0]).toEqual(rlimitWarning);
-  return diagnostics.slice(1);
+function located(lab: RecordedLab, name: string): Diagnostic[] {
+  const diagnostics = parseDiagnostics(stderrOf(lab, name));
+  const machine = chrootWarnings[lab];
+  expect(diagnostics.slice(0, machine.length)).toEqual(machine);
+  return diagnostics.slice(machine.length);
 }
 
-describe("parseDiagnostics on recorded errors", () => {
+/** What each release says about the same refused scripts: [line, column, endColumn, message] per error. */
+const semanticErrors: Record<RecordedLab, Record<string, [number, number, number, string][]>> = {
+  trixie: {
+    "error-unknown-function": [[2, 8, 14, "Unknown function: counts"]],
+    "error-unknown-field": [
+      [2, 12, 17, "Struct/union of type 'struct _tracepoint_lock_contention_begin' does not contain a field named 'lockaddr'"],
+    ],
+    "error-tracepoint-missing": [[1, 1, 28, "tracepoint not found: lock:nonexistent"]],
+    "error-print-tracepoint-args": [[3, 3, 14, "struct _tracepoint_syscalls_sys_enter_write type passed to print() is not printable"]],
+    "error-kfunc-unavailable": [],
+  },
+  forky: {
+    "error-unknown-function": [[2, 8, 16, "Unknown function: 'counts'"]],
+    "error-unknown-field": [
+      [2, 12, 25, "Struct/union of type 'struct tracepoint:lock:contention_begin_args' does not contain a field named 'lockaddr'"],
+      [2, 12, 25, "Struct/union of type 'struct tracepoint:lock:contention_begin_args' does not contain a field named 'lockaddr'"],
+    ],
+    "error-tracepoint-missing": [[1, 1, 28, "No matches for tracepoint lock:nonexistent."]],
+    "error-print-tracepoint-args": [[3, 3, 14, "struct tracepoint:syscalls:sys_enter_write_args type passed to print() is not printable"]],
+    "error-kfunc-unavailable": [[3, 1, 17, "No matches for fentry vfs_unlink."]],
+  },
+};
+
+describe.each(recordedLabs)("parseDiagnostics on the %s lab's recorded errors", (lab) => {
   it("syntax error", () => {
-    const [error] = located("error-syntax");
+    const [error, ...others] = located(lab, "error-syntax");
+    const message = lab === "trixie" ? "syntax error, unexpected map, expecting ; or }" : "syntax: expected ';'";
+    expect(others).toEqual([]);
     expect(error).toEqual({
       severity: "error",
       file: "error-syntax.bt",
@@ -32,55 +66,66 @@ describe("parseDiagnostics on recorded errors", () => {
       endLine: 3,
       column: 3,
       endColumn: 5,
-      message: "syntax error, unexpected map, expecting ; or }",
+      message,
       excerpt: "  @x = 1;\n  ~~",
     });
-    expect(formatDiagnostic(error as Diagnostic)).toBe(
-      "line 3: syntax error, unexpected map, expecting ; or }\n  @x = 1;\n  ~~",
-    );
+    expect(formatDiagnostic(error as Diagnostic)).toBe(`line 3: ${message}\n  @x = 1;\n  ~~`);
   });
 
-  it.each([
-    ["error-unknown-function", 2, 8, 14, "Unknown function: counts"],
-    [
-      "error-unknown-field",
-      2,
-      12,
-      17,
-      "Struct/union of type 'struct _tracepoint_lock_contention_begin' does not contain a field named 'lockaddr'",
-    ],
-    ["error-tracepoint-missing", 1, 1, 28, "tracepoint not found: lock:nonexistent"],
-    [
-      "error-print-tracepoint-args",
-      3,
-      3,
-      14,
-      "struct _tracepoint_syscalls_sys_enter_write type passed to print() is not printable",
-    ],
-  ])("semantic error %s", (name, line, column, endColumn, message) => {
-    const diagnostics = located(name);
-    expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({ severity: "error", file: `${name}.bt`, line, column, endColumn, message });
-    const [source, marker] = diagnostics[0]?.excerpt.split("\n") ?? [];
-    // The marker underlines columns column..endColumn-1.
-    expect(marker).toBe(" ".repeat(column - 1) + "~".repeat(endColumn - column));
-    expect(source).not.toBe("");
-  });
-
-  it("tabs in the source line are printed as four spaces, columns count the tab as one", () => {
-    const [error] = located("error-type-tab");
-    expect(error).toMatchObject({ line: 2, column: 7, endColumn: 16 });
-    expect(error?.excerpt).toBe('    @x = "abc" + 1;\n         ~~~~~~~~~');
+  it.each(Object.keys(semanticErrors[lab]))("semantic errors of %s, each with its source line and marker", (name) => {
+    const diagnostics = located(lab, name).filter((d) => d.column !== undefined);
+    expect(diagnostics.map((d) => [d.line, d.column, d.endColumn, d.message])).toEqual(semanticErrors[lab][name]);
+    for (const { severity, file, column = 0, endColumn = 0, excerpt } of diagnostics) {
+      expect({ severity, file }).toEqual({ severity: "error", file: `${name}.bt` });
+      const [source, marker] = excerpt.split("\n");
+      // The marker underlines columns column..endColumn-1.
+      expect(marker).toBe(" ".repeat(column - 1) + "~".repeat(endColumn - column));
+      expect(source).not.toBe("");
+    }
   });
 
   it("-e programs are called stdin", () => {
-    const [error] = parseDiagnostics(stderrOf("error-inline-program")).slice(1);
-    expect(error).toMatchObject({ file: "stdin", line: 1, column: 21, message: "syntax error, unexpected }" });
-    expect(error?.excerpt).toBe("BEGIN { @x = count( }\n                    ~");
+    const errors = parseDiagnostics(stderrOf(lab, "error-inline-program")).filter((d) => d.severity === "error");
+    expect(errors.map((d) => [d.file, d.line, d.column, d.message])).toEqual(
+      lab === "trixie"
+        ? [["stdin", 1, 21, "syntax error, unexpected }"]]
+        : [
+            ["stdin", 1, 21, "syntax: expected expression"],
+            ["stdin", 1, 21, "syntax: expected ')'"],
+          ],
+    );
+    expect(errors.every((d) => d.excerpt === "BEGIN { @x = count( }\n                    ~")).toBe(true);
   });
 
-  it("a probe that cannot attach: located warning, an unprefixed libbpf line, an unlocated error", () => {
-    const diagnostics = located("error-kprobe-attach");
+  it("json mode writes the same stderr", () => {
+    for (const name of ["error-syntax", "error-unknown-field", "error-kprobe-attach"]) {
+      expect(parseDiagnostics(recorded(lab, `${name}.json.stderr.txt`))).toEqual(parseDiagnostics(stderrOf(lab, name)));
+    }
+  });
+
+  it("an error spanning lines: 0.23 prints the line range alone, 0.27 the source lines after the message", () => {
+    const [error, ...others] = parseDiagnostics(stderrOf(lab, "in-vm/error-multi-line"));
+    expect(others).toEqual([]);
+    expect(error).toEqual({
+      severity: "error",
+      file: "error-multi-line.bt",
+      line: 5,
+      endLine: 7,
+      message: lab === "trixie" ? "printf: Not enough arguments for format string (2 supplied, 3 expected)" : "not enough arguments for format string (2 supplied, 3 expected)",
+      excerpt: lab === "trixie" ? "" : '  printf("%s %s %s\\n",\n         comm,\n         str(args.dentry->d_name.name));',
+    });
+    expect(formatDiagnostic(error as Diagnostic).split("\n")).toHaveLength(lab === "trixie" ? 1 : 4);
+  });
+
+  it("status lines (0.24+ prints them on stderr) are no messages and end the message before them", () => {
+    const diagnostics = parseDiagnostics(stderrOf(lab, "printf"));
+    expect(diagnostics).toEqual(chrootWarnings[lab]);
+  });
+});
+
+describe("parseDiagnostics on what only one release prints", () => {
+  it("0.23: a probe that cannot attach: located warning, an unprefixed libbpf line, an unlocated error", () => {
+    const diagnostics = located("trixie", "error-kprobe-attach");
     expect(diagnostics.map((d) => d.severity)).toEqual(["warning", "other", "error"]);
     expect(diagnostics[0]).toMatchObject({ line: 1, column: 1, endColumn: 18 });
     expect(diagnostics[1]?.message).toBe(
@@ -90,9 +135,16 @@ describe("parseDiagnostics on recorded errors", () => {
     expect(diagnostics.map(formatDiagnostic)[0]).toMatch(/^line 1: warning: vfs_unlink is not traceable/);
   });
 
-  it("a multi-line location has a line range and no excerpt", () => {
+  it("0.27: a probe that cannot attach is refused before attaching: an error, then the warning", () => {
+    expect(located("forky", "error-kprobe-attach").map((d) => [d.severity, d.line, d.message.split(" (")[0]])).toEqual([
+      ["error", 1, "No matches for kprobe vfs_unlink."],
+      ["warning", 1, "vfs_unlink is not traceable"],
+    ]);
+  });
+
+  it("0.23: a multi-line location has a line range and no excerpt", () => {
     // The kfunc probe is on line 3; bpftrace 0.23.2 starts its location at line 1, the BEGIN probe.
-    const [error] = located("error-kfunc-unavailable");
+    const [error] = located("trixie", "error-kfunc-unavailable");
     expect(error).toEqual({
       severity: "error",
       file: "error-kfunc-unavailable.bt",
@@ -105,15 +157,41 @@ describe("parseDiagnostics on recorded errors", () => {
     expect(formatDiagnostic(error as Diagnostic)).toMatch(/^lines 1-3: fentry:vfs_unlink: /);
   });
 
-  it("json mode writes the same stderr", () => {
-    for (const name of ["error-syntax", "error-unknown-field", "error-kprobe-attach"]) {
-      const json = readFileSync(new URL(`../fixtures/bpftrace-output/trixie/${name}.json.stderr.txt`, import.meta.url), "utf8");
-      expect(parseDiagnostics(json)).toEqual(parseDiagnostics(stderrOf(name)));
-    }
+  it("tabs in the source line are printed as four spaces, columns count the tab as one; 0.27 accepts the script", () => {
+    const [error] = located("trixie", "error-type-tab");
+    expect(error).toMatchObject({ line: 2, column: 7, endColumn: 16 });
+    expect(error?.excerpt).toBe('    @x = "abc" + 1;\n         ~~~~~~~~~');
+    expect(located("forky", "error-type-tab")).toEqual([]);
+  });
+
+  it("the lab's fget example, in the lab machines: 0.23's verifier refuses it, 0.27 loads it", () => {
+    expect(parseDiagnostics(stderrOf("trixie", "in-vm/fget-unclamped")).map((d) => [d.severity, d.line, d.message.split("\n")[0]])).toEqual([
+      ["warning", 5, "strcontains() is known to have verifier complexity issues when the product of both string sizes is larger than ~2000 bytes."],
+      ["error", undefined, "Error loading BPF program for fexit_vmlinux_fget_1. Use -v for full kernel error log."],
+      ["error", undefined, "Loading BPF object(s) failed."],
+    ]);
+    expect(parseDiagnostics(stderrOf("forky", "in-vm/fget-unclamped"))).toEqual([]);
+  });
+
+  it("0.27's run-time messages on stderr: each whole, the status line between them skipped", () => {
+    const diagnostics = parseDiagnostics(stderrOf("forky", "in-vm/runtime-error"));
+    expect(diagnostics.map((d) => [d.line, d.column, d.message, d.excerpt.split("\n")[0]])).toEqual([
+      [undefined, undefined, "Addrspace is not set", ""],
+      [5, 27, "Divide or modulo by 0 detected. This can lead to unexpected results. 1 is being used as the result.", '  printf("quotient=%d\\n", 10 / $zero);'],
+      [6, 28, "Bad address\nAdditional Info - helper: probe_read, retcode: -14", '  printf("name=%s\\n", str(((struct qstr *)0)->name));'],
+      [6, 23, "Bad address\nAdditional Info - helper: probe_read_str, retcode: -14", '  printf("name=%s\\n", str(((struct qstr *)0)->name));'],
+    ]);
+    expect(parseDiagnostics(stderrOf("forky", "in-vm/tseries"))).toEqual([
+      {
+        severity: "warning",
+        message: "Script is using an unstable feature: tseries. To prevent this warning you must explicitly enable it in the config e.g. unstable_tseries=enable",
+        excerpt: "",
+      },
+    ]);
   });
 });
 
-const labRecordings = new URL("../fixtures/bpftrace-output/diagnostics/", import.meta.url);
+const labRecordings = new URL("../fixtures/bpftrace-output/trixie/diagnostics/", import.meta.url);
 
 function labStderr(name: string): string {
   return readFileSync(new URL(`${name}.stderr.txt`, labRecordings), "utf8");
@@ -121,7 +199,7 @@ function labStderr(name: string): string {
 
 const scriptPath = (name: string) => `/run/bpflab/diagnostics/${name}.bt`;
 
-describe("parseDiagnostics on the lab VM's recordings", () => {
+describe("parseDiagnostics on the trixie lab VM's recordings of refused scripts", () => {
   it("the lab's fget example: a warning whose message starts on the next line and spans 5, then the verifier's refusal", () => {
     const diagnostics = parseDiagnostics(labStderr("fget-unclamped"));
     expect(diagnostics).toEqual([

@@ -1,18 +1,19 @@
-// print() values from recorded bpftrace v0.23.2 text output (fixtures/bpftrace-output/trixie/structs.txt).
-import { readFileSync } from "node:fs";
+// print() values from recorded text output of both labs (fixtures/bpftrace-output/<lab>/structs.txt):
+// bpftrace v0.23.2 (trixie) and v0.27.0 (forky), same script.
 import { describe, expect, it } from "vitest";
 import { parseTextOutput } from "../graders/kit/bpftrace/text-output.ts";
 import {
   parseMapKey,
   parseTextValue,
   textValueBigInt,
+  textValueBoolean,
   textValueField,
   type TextValue,
 } from "../graders/kit/bpftrace/text-value.ts";
+import { recorded } from "./support/bpftrace-recordings.ts";
 
-const structLines = parseTextOutput(
-  readFileSync(new URL("../fixtures/bpftrace-output/trixie/structs.txt", import.meta.url), "utf8"),
-).lines;
+const structLines = parseTextOutput(recorded("trixie", "structs.txt")).lines;
+const structLines0_27 = parseTextOutput(recorded("forky", "structs.txt")).lines;
 
 function printed(index: number): TextValue {
   return parseTextValue(structLines[index] ?? "");
@@ -62,6 +63,51 @@ describe("parseTextValue on recorded print() output", () => {
     expect(printed(5)).toEqual({ kind: "record", fields: { val: int(0n) } });
     const write = printed(6);
     expect(write.kind === "tuple" && write.elements.map((e) => e.kind)).toEqual(["integer", "integer", "pointer"]);
+  });
+});
+
+describe("parseTextValue on bpftrace 0.27's print() of the same structs", () => {
+  const printed0_27 = (index: number) => parseTextValue(structLines0_27[index] ?? "");
+
+  it("struct qstr", () => {
+    expect(printed0_27(1)).toEqual({
+      kind: "record",
+      fields: { hash: int(1367283519n), len: int(12n), hash_len: int(52906891071n), name: ptr(0xffff88816a4c9e78n) },
+    });
+  });
+
+  it("struct fs_struct: 0.27 prints the seqlock 0.23 left empty", () => {
+    const fs = printed0_27(2);
+    expect(textValueField(fs, ["seq", "seqcount", "seqcount", "sequence"])).toEqual(int(0n));
+    expect(textValueField(fs, ["seq", "lock", "rlock", "raw_lock", "val", "counter"])).toEqual(int(0n));
+    expect(textValueBigInt(textValueField(fs, ["pwd", "dentry"]))).toBe(0xffff8882ff4f5e40n);
+  });
+
+  it("struct dentry: a char array prints as a string, u64 beyond 2^63 exact", () => {
+    const dentry = printed0_27(3);
+    expect(textValueField(dentry, ["d_name"])).toEqual(printed0_27(1));
+    expect(textValueField(dentry, ["d_shortname", "string"])).toEqual({ kind: "string", value: "forky-rootfs" });
+    const words = textValueField(dentry, ["d_shortname", "words"]);
+    expect(words?.kind === "array" && words.elements.slice(0, 2)).toEqual([int(8030531085071970150n), int(18446612134250312815n)]);
+    expect(textValueField(dentry, ["d_time"])).toEqual(int(18446719884529043328n));
+  });
+
+  it("tuples and a one-member struct print as in 0.23", () => {
+    expect(printed0_27(4)).toEqual(printed(4));
+    expect(printed0_27(5)).toEqual(printed(5));
+  });
+});
+
+describe("textValueBoolean", () => {
+  it.each<[string, TextValue, boolean | undefined]>([
+    ["1", int(1n), true],
+    ["0", int(0n), false],
+    ["true", { kind: "string", value: "true" }, true],
+    ["false", { kind: "string", value: "false" }, false],
+    ["2", int(2n), undefined],
+    ["yes", { kind: "string", value: "yes" }, undefined],
+  ])("%s", (_, value, expected) => {
+    expect(textValueBoolean(value)).toBe(expected);
   });
 });
 

@@ -40,10 +40,10 @@ describe("a run stopped at the output cap", () => {
   });
 });
 
-// bpftrace's messages in the lab VM, recorded (fixtures/bpftrace-output/diagnostics), as the
+// bpftrace's messages in the lab VM, recorded (fixtures/bpftrace-output/trixie/diagnostics), as the
 // student sees them: whole, within the excerpt's 12 lines of 160 characters, with one line of
 // lab advice for the lab's known pitfalls.
-const recordings = new URL("../../fixtures/bpftrace-output/diagnostics/", import.meta.url);
+const recordings = new URL("../../fixtures/bpftrace-output/trixie/diagnostics/", import.meta.url);
 const recordedEnd = z.object({
   ending: z.enum(["rejected", "stopped-by-sigint"]),
   exit: z.object({ kind: z.literal("exited"), code: z.number() }),
@@ -176,6 +176,18 @@ describe("a script bpftrace refused, as recorded in the lab VM", () => {
 describe("a script bpftrace accepted, as recorded in the lab VM", () => {
   test.each(["args-arrow", "positional-missing-str"])("%s: no verdict, the checks judge what it printed", (name) => {
     expect(describeRejection(recordedRun(name), `${name}.bt`)).toBeUndefined();
+  });
+});
+
+describe("an error on a line range, as bpftrace 0.27 prints it in the forky lab", () => {
+  test("the message, then every source line of the range", () => {
+    const stderr = readFileSync(new URL("../../fixtures/bpftrace-output/forky/in-vm/error-multi-line.stderr.txt", import.meta.url), "utf8");
+    expect(stderrExcerpt(stderr)).toEqual([
+      "lines 5-7: not enough arguments for format string (2 supplied, 3 expected)",
+      '  printf("%s %s %s\\n",',
+      "         comm,",
+      "         str(args.dentry->d_name.name));",
+    ]);
   });
 });
 

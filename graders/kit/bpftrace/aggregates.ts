@@ -24,3 +24,13 @@ export function histBucketOf(buckets: readonly HistBucket[], value: number): His
     (b) => (b.low === null || value >= b.low) && (b.high === null || value < b.high),
   );
 }
+
+/**
+ * One interval of a tseries() (bpftrace 0.24+). `start` is the interval's start as bpftrace
+ * printed it: "12:16:06.200" in text output, "2026-11-30 12:16:29.000000000" in JSON. `value`
+ * is null for an interval without a value (text output prints "-"; JSON leaves it out).
+ */
+export interface TimeSeriesPoint {
+  start: string;
+  value: bigint | null;
+}

@@ -3,12 +3,15 @@
 //     @y = counts();
 //          ~~~~~~
 // A location is "line:column-endColumn" (end exclusive) followed by the source line and a "~"
-// marker, or "line-endLine" without either. Tabs in the excerpt are printed as 4 spaces.
+// marker (tabs printed as 4 spaces), or "line-endLine": 0.23 prints no source then, 0.24 and
+// later print the lines line..endLine as they are, without a marker.
 // Messages without a location are "ERROR: ..." or "WARNING: ...". A message may span lines: the
 // text after "WARNING: " may even start on the next line (strcontains()'s advice), and the lines
 // that follow belong to it up to the source line and marker, or up to the next message.
 // clang reports trouble with #include and struct definitions in its own format
 // ("definitions.h:2:10: fatal error: ..."); some lines (from libbcc, perror) carry no prefix.
+// bpftrace's status lines (status-lines.ts) end a message and are no message themselves.
+import { readStatusLine } from "./status-lines.ts";
 
 export type DiagnosticSeverity = "error" | "warning" | "hint" | "bug" | "other";
 
@@ -22,7 +25,10 @@ export interface Diagnostic {
   endColumn?: number;
   /** May span lines, e.g. strcontains()'s advice or a helper error's "Additional Info - ...". */
   message: string;
-  /** The source line and the "~" marker line, as printed; "" when bpftrace printed none. */
+  /**
+   * The source line and the "~" marker line, as printed, or for a line range the source lines
+   * (0.24+); "" when bpftrace printed none.
+   */
   excerpt: string;
   /**
    * "clang" for clang's messages, kept whole as printed: their location is in bpftrace's
@@ -43,20 +49,25 @@ const MARKER = /^ *~+$/;
 const ANSI_COLOR = /\x1b\[[0-9;]*m/g;
 
 /**
- * How far a message reaches. On stderr everything up to the next message is bpftrace's; on
- * stdout, messages (helper errors at run time) sit between the script's own lines, so only a
- * located message's source line and marker, a few lines down, are taken.
+ * Where a message was printed, which says how far it reaches. On stderr everything up to the next
+ * message is bpftrace's. On stdout, messages at run time (0.23's helper errors under -k) sit
+ * between the script's own lines, so only a located message's source line and marker, a few
+ * lines down, are taken. 0.24 and later also print compile-time warnings on stdout, before the
+ * run (in text and -f json output alike): there a line range is followed by its source lines.
  */
-export type Stream = "stdout" | "stderr";
+export type Stream = "stderr" | "stdout" | "stdout-before-run";
 const STDOUT_LINES_BEFORE_MARKER = 4;
 
-/** Parses bpftrace's stderr; colour codes are ignored, blank lines between messages skipped. */
+/**
+ * Parses bpftrace's stderr; colour codes are ignored, blank lines between messages and status
+ * lines ("Attached 2 probes") skipped.
+ */
 export function parseDiagnostics(stderr: string): Diagnostic[] {
   const lines = stderr.replace(ANSI_COLOR, "").split(/\r?\n/);
   const diagnostics: Diagnostic[] = [];
   for (let i = 0; i < lines.length; ) {
     const line = lines[i] ?? "";
-    if (line.trim() === "") {
+    if (line.trim() === "" || readStatusLine(line)) {
       i++;
       continue;
     }
@@ -108,9 +119,14 @@ export function readDiagnostic(
     excerpt: "",
   };
   if (located["endLine"] !== undefined) {
-    const rest = body();
     diagnostic.endLine = Number(located["endLine"]);
-    diagnostic.message = whole(diagnostic.message, rest);
+    const sourceCount = diagnostic.endLine - Number(located["line"]) + 1;
+    const rest =
+      stream === "stderr" ? bodyOf(lines, start) : stream === "stdout-before-run" ? sourceLinesAfter(lines, start, sourceCount) : additionalInfo(lines, start);
+    // 0.23 prints none of the source lines, so a body shorter than the range is message text.
+    const source = rest.length >= sourceCount ? rest.slice(rest.length - sourceCount) : [];
+    diagnostic.message = whole(diagnostic.message, rest.slice(0, rest.length - source.length));
+    diagnostic.excerpt = source.join("\n");
     return { diagnostic, next: start + 1 + rest.length };
   }
   diagnostic.endLine = diagnostic.line;
@@ -136,6 +152,18 @@ function bodyOf(lines: readonly string[], header: number): string[] {
   return lines.slice(header + 1, end);
 }
 
+/** A helper error's "Additional Info - helper: ..." line after lines[header], if there is one. */
+function additionalInfo(lines: readonly string[], header: number): string[] {
+  const next = lines[header + 1];
+  return next?.startsWith("Additional Info - ") ? [next] : [];
+}
+
+/** The `count` lines after a line-range message, when there are as many and none starts a message. */
+function sourceLinesAfter(lines: readonly string[], header: number, count: number): string[] {
+  const following = lines.slice(header + 1, header + 1 + count);
+  return following.length === count && !following.some(startsMessage) ? following : [];
+}
+
 function findMarker(lines: readonly string[], header: number, stream: Stream): number | null {
   const last = stream === "stderr" ? lines.length - 1 : Math.min(lines.length - 1, header + 1 + STDOUT_LINES_BEFORE_MARKER);
   for (let i = header + 1; i <= last; i++) {
@@ -147,7 +175,7 @@ function findMarker(lines: readonly string[], header: number, stream: Stream): n
 }
 
 function startsMessage(line: string): boolean {
-  return UNLOCATED.test(line) || isLocatedDiagnostic(line) || CLANG.test(line);
+  return UNLOCATED.test(line) || isLocatedDiagnostic(line) || CLANG.test(line) || readStatusLine(line) !== null;
 }
 
 /** Whether line starts a message with a script location, e.g. "prog.bt:3:10-34: WARNING: ...". */

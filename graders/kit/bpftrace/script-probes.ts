@@ -1,9 +1,10 @@
-// `bpftrace -l script.bt` (0.23.2) lists the probes a script would attach, without attaching
-// them or running BEGIN: one "<type>:<target>" line per probe after wildcard expansion, with
-// canonical type names (kfunc: -> "fentry:vmlinux:vfs_unlink"). `-lv` adds the parameters of
-// tracepoint and fentry/fexit probes as indented lines. BEGIN and END both list as "special::",
-// and interval/profile probes lose their rate ("interval:s:"). It does not say which block a
-// probe belongs to. Listing fentry probes needs tracefs (available_filter_functions).
+// `bpftrace -l script.bt` (0.23.2 to 0.27) lists the probes a script would attach, without
+// attaching them or running BEGIN: one "<type>:<target>" line per probe after wildcard expansion,
+// with canonical type names (kfunc: -> "fentry:vmlinux:vfs_unlink"). `-lv` adds the parameters of
+// tracepoint and fentry/fexit probes as indented lines (0.27 lists no retval). 0.23 lists BEGIN
+// and END both as "special::", 0.27 not at all; interval/profile probes lose their rate
+// ("interval:s:"). It does not say which block a probe belongs to. Listing fentry probes needs
+// tracefs (available_filter_functions).
 
 export interface ListedProbe {
   /** Canonical type: "fentry", "tracepoint", "kprobe", "special", ... */
@@ -38,7 +39,8 @@ export function parseProbeListing(stdout: string): ListedProbe[] {
   return probes;
 }
 
-// Aliases from bpftrace 0.23.2's PROBE_LIST (src/types.h).
+// Aliases from bpftrace 0.23.2's PROBE_LIST (src/types.h) and 0.27's (src/probe_types.h, which
+// names the special probes begin and end).
 const CANONICAL_PROBE_TYPES: Readonly<Record<string, string>> = {
   k: "kprobe",
   kr: "kretprobe",
@@ -47,6 +49,8 @@ const CANONICAL_PROBE_TYPES: Readonly<Record<string, string>> = {
   U: "usdt",
   BEGIN: "special",
   END: "special",
+  begin: "special",
+  end: "special",
   self: "special",
   t: "tracepoint",
   p: "profile",

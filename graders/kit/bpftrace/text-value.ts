@@ -30,6 +30,13 @@ export function textValueBigInt(value: TextValue | undefined): bigint | undefine
   return value?.kind === "integer" || value?.kind === "pointer" ? value.value : undefined;
 }
 
+/** A boolean as either release prints it: true/false (0.24+) or 1/0 (0.23); undefined otherwise. */
+export function textValueBoolean(value: TextValue | undefined): boolean | undefined {
+  if (value?.kind === "integer" && (value.value === 0n || value.value === 1n)) return value.value === 1n;
+  if (value?.kind === "string" && (value.value === "true" || value.value === "false")) return value.value === "true";
+  return undefined;
+}
+
 /** The value at a path of field names, e.g. ["d_name", "len"]; undefined where a record is missing. */
 export function textValueField(value: TextValue, path: readonly string[]): TextValue | undefined {
   let current: TextValue | undefined = value;

@@ -56,12 +56,19 @@ export function mapLines(event: JsonMapLikeEvent): string[] {
         (entry) =>
           `${entryName(event.name, entry.keyParts, event.keyed)}: count ${entry.value.count ?? "-"}, average ${entry.value.average}, total ${entry.value.total ?? "-"}`,
       );
+    case "tseries":
+      return event.entries.flatMap((entry) => [
+        `${entryName(event.name, entry.keyParts, event.keyed)}:`,
+        ...entry.value.map((point) => `${point.start} ${point.value ?? "-"}`),
+      ]);
   }
 }
 
 /** Every map print, in order (print() during the run and the automatic print at exit). */
 export function jsonMapPrints(json: JsonOutput): JsonMapLikeEvent[] {
-  return json.events.filter((event): event is JsonMapLikeEvent => event.type === "map" || event.type === "hist" || event.type === "stats");
+  return json.events.filter(
+    (event): event is JsonMapLikeEvent => event.type === "map" || event.type === "hist" || event.type === "stats" || event.type === "tseries",
+  );
 }
 
 /** printf lines, then every map print as text, at most `count` lines. */

@@ -87,7 +87,7 @@ async function gradeTask(exercise: Exercise, task: Task, index: number, submissi
     record.attempts.push(taskAttempt);
     let judgement;
     try {
-      judgement = judgeAttempt(task, prepared, taskAttempt);
+      judgement = judgeAttempt(task, prepared, taskAttempt, script.text);
     } catch (graderError) {
       return { checks: [], notes, record, graderError };
     }

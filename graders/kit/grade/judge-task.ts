@@ -1,7 +1,8 @@
 // Judges one run of a task from what was recorded of it: no lab machine, nothing random. The
 // live grade and a regrade from a transcript both come here, so they cannot disagree.
 import type { PreparedTask, Task, TaskRecords, Verdict, Verdicts } from "../exercise.ts";
-import { parseOutput } from "../evidence/output.ts";
+import { parseOutput, type BpftraceOutput } from "../evidence/output.ts";
+import { plural } from "../evidence/lines.ts";
 import { scriptProbesFromListing } from "../evidence/probes.ts";
 import { headOf, trimExcerpt } from "./excerpt.ts";
 import type { CheckResult, Figure } from "./results.ts";
@@ -36,7 +37,26 @@ function missingVerdict(id: string): Verdict {
   throw new Error(`a grader gave no verdict for its check "${id}"`);
 }
 
-export function judgeAttempt(task: Task, prepared: PreparedTask, attempt: TaskAttempt): Judgement {
+const unreadQuoteWidth = 80;
+
+/**
+ * A note for the checks when bpftrace printed lines bpflab could not read (a map print it cannot
+ * parse, a JSON line of a type it does not know): what they held was not checked.
+ */
+export function describeUnread(output: BpftraceOutput): string | undefined {
+  const [first, ...rest] = output.unread;
+  if (first === undefined) return undefined;
+  const quoted = first.length > unreadQuoteWidth ? `${first.slice(0, unreadQuoteWidth)}...` : first;
+  const what = `bpflab could not read ${plural(rest.length + 1, "line")} of bpftrace's output; the checks did not see what ${rest.length === 0 ? "it holds" : "they hold"} (the first: "${quoted}", the run's transcript has all of them).`;
+  const advice =
+    output.format === "text"
+      ? ` If your script printed ${rest.length === 0 ? "it" : "them"} with printf, do not start such lines like a map print ("@name:" or "@name[").`
+      : " This bpftrace prints something bpflab does not know: tell your instructor.";
+  return `(${what}${advice})`;
+}
+
+/** `script` is the text of the task's script as it ran, when known. */
+export function judgeAttempt(task: Task, prepared: PreparedTask, attempt: TaskAttempt, script?: string): Judgement {
   const { run } = attempt;
   const rejection = describeRejection(run, task.script);
   if (rejection) return { kind: "judged", checks: everyCheck(task, rejection, headOf(run.stderr)), notes: [] };
@@ -57,14 +77,15 @@ export function judgeAttempt(task: Task, prepared: PreparedTask, attempt: TaskAt
   const inconclusive = prepared.inconclusive(records);
   if (inconclusive) return { kind: "inconclusive", reason: inconclusive };
 
-  const evidence = { records, output: parseOutput(run.stdout, task.output), probes: scriptProbesFromListing(attempt.probeListing) };
+  const output = parseOutput(run.stdout, task.output, { stderr: run.stderr, ...(script === undefined ? {} : { script }) });
+  const evidence = { records, output, probes: scriptProbesFromListing(attempt.probeListing) };
   const verdicts: Verdicts = prepared.verify(evidence);
   const figures = prepared.figures(evidence);
-  const ending = describeEnding(run);
+  const problems = [describeEnding(run), describeUnread(output)].filter((note) => note !== undefined);
   return {
     kind: "judged",
-    checks: checkResults(task, (id) => verdicts.get(id) ?? missingVerdict(id), headOf(run.stdout), ending),
-    notes: ending ? [`${task.script}: ${ending}`] : [],
+    checks: checkResults(task, (id) => verdicts.get(id) ?? missingVerdict(id), headOf(run.stdout), problems.length > 0 ? problems.join(" ") : undefined),
+    notes: problems.map((note) => `${task.script}: ${note}`),
     ...(figures.length > 0 ? { figures } : {}),
   };
 }

@@ -1,5 +1,5 @@
 // One line of advice for each pitfall students of this lab are known to hit, recognised in
-// bpftrace's messages (recorded in fixtures/bpftrace-output/diagnostics). bpftrace's own text
+// bpftrace's messages (recorded in fixtures/bpftrace-output/trixie/diagnostics). bpftrace's own text
 // says what went wrong; this says what to do about it here, in the lab.
 import type { Diagnostic, DiagnosticSeverity } from "../bpftrace/diagnostics.ts";
 

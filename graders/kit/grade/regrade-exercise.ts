@@ -34,7 +34,7 @@ function regradeTask(task: Task, index: number, record: TaskRecord, seed: number
   for (const attempt of record.attempts) {
     const prepared = task.prepare(taskRandom(seed, index, attempt.attempt));
     fits(task, prepared, attempt);
-    const judgement: Judgement = judgeAttempt(task, prepared, attempt);
+    const judgement: Judgement = judgeAttempt(task, prepared, attempt, record.script.text);
     if (judgement.kind === "not-gradable") return { notGradable: judgement.reason };
     if (judgement.kind === "judged") return { checks: judgement.checks, notes: [...notes, ...judgement.notes], ...(judgement.figures ? { figures: judgement.figures } : {}) };
     notes.push(inconclusiveNote(task.script, attempt.attempt, judgement.reason));

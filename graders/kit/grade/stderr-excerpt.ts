@@ -1,7 +1,7 @@
 // bpftrace's messages as a failed check's excerpt shows them: whole, in the order bpftrace
 // printed them, fitted to the excerpt's size.
 import { formatDiagnostic, parseDiagnostics, type Diagnostic } from "../bpftrace/diagnostics.ts";
-import { excerptLines, excerptWidth } from "./excerpt.ts";
+import { excerptLines, excerptWidth, trimExcerpt } from "./excerpt.ts";
 
 // The memlock warning is about the machine, not the script: students cannot act on it.
 const machineWarning = /RLIMIT_MEMLOCK/;
@@ -45,6 +45,8 @@ function windowed(source: string, marker: string): string[] {
 function linesOf(diagnostic: Diagnostic): string[] {
   const text = formatDiagnostic({ ...diagnostic, excerpt: "" }).split("\n").flatMap(wrap);
   if (diagnostic.excerpt === "") return text;
+  // A line range (0.24+) comes with its source lines and no marker.
+  if (diagnostic.endLine !== diagnostic.line) return [...text, ...trimExcerpt(diagnostic.excerpt.split("\n"))];
   const [source = "", marker = ""] = diagnostic.excerpt.split("\n");
   return [...text, ...windowed(source, marker)];
 }

@@ -1,5 +1,7 @@
 // What the kernel and bpftrace of one lab machine can do, asked from inside that machine and
-// cached: `bpftrace --info` once, a real kprobe attach once, and each tracepoint once.
+// cached: `bpftrace --info` once, a real kprobe attach once (and an fentry one where --info does
+// not say, as from bpftrace 0.25 on), and each tracepoint once.
+import { parseDiagnostics } from "../../bpftrace/diagnostics.ts";
 import type { Requirement } from "../requirements.ts";
 import { parseBpftraceInfo, type BpftraceInfo } from "./bpftrace-info.ts";
 import type { LabMachine } from "../lab-machine.ts";
@@ -9,8 +11,9 @@ const infoTimeoutMs = 60_000;
 const attachTimeoutMs = 90_000;
 // A function every kernel has and allows tracing; BEGIN runs once every probe is attached.
 const kprobeTestProgram = "kprobe:vfs_read {} BEGIN { exit(); }";
+const fentryTestProgram = "fentry:vfs_read {} BEGIN { exit(); }";
 
-export interface KprobeCheck {
+export interface AttachCheck {
   attaches: boolean;
   /** bpftrace's error when it does not. */
   detail: string;
@@ -21,20 +24,26 @@ export interface CapabilitySummary {
   bpftraceVersion: string;
   btf: boolean;
   fentry: boolean;
-  kprobe: KprobeCheck;
+  kprobe: AttachCheck;
   tracepoints: Record<string, boolean>;
 }
 
 export class CapabilityCheckError extends Error {}
 
+/** bpftrace's first error ("No matches for fentry vfs_read." from 0.27, located on the -e program), else its first message. */
 function firstError(text: string): string {
-  const lines = text.split("\n").map((line) => line.trim());
-  return lines.find((line) => line.startsWith("ERROR:")) ?? lines.find((line) => /No such file|not available/.test(line)) ?? lines.find((line) => line !== "") ?? "";
+  const messages = parseDiagnostics(text);
+  const first =
+    messages.find((message) => message.severity === "error") ??
+    messages.find((message) => /No such file|not available/.test(message.message)) ??
+    messages[0];
+  return first?.message.split("\n")[0] ?? "";
 }
 
 export class MachineCapabilities {
   private info: Promise<BpftraceInfo> | undefined;
-  private kprobe: Promise<KprobeCheck> | undefined;
+  private kprobe: Promise<AttachCheck> | undefined;
+  private fentry: Promise<AttachCheck> | undefined;
   private readonly tracepoints = new Map<string, Promise<boolean>>();
 
   /**
@@ -58,15 +67,29 @@ export class MachineCapabilities {
     return this.info;
   }
 
-  kprobeAttach(): Promise<KprobeCheck> {
+  kprobeAttach(): Promise<AttachCheck> {
     this.kprobe ??= this.once(async () => {
-      if (!(await this.bpftraceInfo()).kprobeProgramType) return { attaches: false, detail: "bpftrace --info says kprobe: no" };
-      const result = await runCommand(await this.machine(), ["bpftrace", "-e", kprobeTestProgram], attachTimeoutMs);
-      return succeeded(result)
-        ? { attaches: true, detail: "" }
-        : { attaches: false, detail: firstError(`${result.stderr}\n${result.stdout}`) || describeExit(result) };
+      if ((await this.bpftraceInfo()).kprobeProgramType === false) return { attaches: false, detail: "bpftrace --info says kprobe: no" };
+      return this.attaches(kprobeTestProgram);
     }, () => (this.kprobe = undefined));
     return this.kprobe;
+  }
+
+  /** bpftrace's own answer where --info gives one (up to 0.24), else a real attach. */
+  fentryAttach(): Promise<AttachCheck> {
+    this.fentry ??= this.once(async () => {
+      const reported = (await this.bpftraceInfo()).fentry;
+      if (reported !== null) return { attaches: reported, detail: reported ? "" : "bpftrace --info says fentry: no" };
+      return this.attaches(fentryTestProgram);
+    }, () => (this.fentry = undefined));
+    return this.fentry;
+  }
+
+  private async attaches(program: string): Promise<AttachCheck> {
+    const result = await runCommand(await this.machine(), ["bpftrace", "-e", program], attachTimeoutMs);
+    return succeeded(result)
+      ? { attaches: true, detail: "" }
+      : { attaches: false, detail: firstError(`${result.stderr}\n${result.stdout}`) || describeExit(result) };
   }
 
   /** "lock:contention_begin" */
@@ -100,14 +123,14 @@ export class MachineCapabilities {
       kernelRelease: machine.info.kernelRelease,
       bpftraceVersion: info.version,
       btf: info.btf,
-      fentry: info.fentry,
+      fentry: (await this.fentryAttach()).attaches,
       kprobe: await this.kprobeAttach(),
       tracepoints: Object.fromEntries(found),
     };
   }
 
   private async missing(requirement: Requirement): Promise<string | undefined> {
-    if (requirement === "fentry") return (await this.bpftraceInfo()).fentry ? undefined : "this kernel has no fentry support";
+    if (requirement === "fentry") return (await this.fentryAttach()).attaches ? undefined : "this kernel has no fentry support";
     if (requirement === "kprobe") return (await this.kprobeAttach()).attaches ? undefined : "this kernel has no kprobe support";
     const name = requirement.slice("tracepoint:".length);
     return (await this.hasTracepoint(name)) ? undefined : `this kernel has no tracepoint ${name}`;
