@@ -5,6 +5,7 @@
 import { copyFile, lstat, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { hiddenSuffix } from "../catalog.ts";
+import { copyTree } from "./copy-tree.ts";
 
 export const exportedFiles = ["README.md", ".gitignore", "package-lock.json", "tsconfig.json", "vitest.exercises.config.ts"] as const;
 export const exportedFolders = ["bin", "exercises", "graders", "vm", "fixtures/workloads"] as const;
@@ -14,19 +15,6 @@ const neverCopied = new Set(["node_modules", ".bpflab", ".git"]);
 
 function excluded(name: string): boolean {
   return neverCopied.has(name) || name.endsWith(hiddenSuffix);
-}
-
-async function copyFolder(from: string, to: string, copied: string[], shown: string): Promise<void> {
-  await mkdir(to, { recursive: true });
-  for (const name of (await readdir(from)).sort()) {
-    if (excluded(name)) continue;
-    const stat = await lstat(join(from, name));
-    if (stat.isDirectory()) await copyFolder(join(from, name), join(to, name), copied, `${shown}/${name}`);
-    else if (stat.isFile()) {
-      await copyFile(join(from, name), join(to, name));
-      copied.push(`${shown}/${name}`);
-    }
-  }
 }
 
 async function studentPackageJson(sourceRoot: string): Promise<string> {
@@ -49,6 +37,6 @@ export async function exportStudentRepository(sourceRoot: string, dest: string):
   }
   await writeFile(join(dest, "package.json"), await studentPackageJson(sourceRoot));
   copied.push("package.json");
-  for (const folder of exportedFolders) await copyFolder(join(sourceRoot, folder), join(dest, folder), copied, folder);
+  for (const folder of exportedFolders) copied.push(...(await copyTree(join(sourceRoot, folder), join(dest, folder), folder, excluded)));
   return copied;
 }
