@@ -3,8 +3,10 @@
 // else, like Gradescope's "Base" Ubuntu image) with Node 20 added. Node is this machine's own
 // binary and npm, laid out as Node's official tarball installs them under /usr/local: bookworm's
 // nodejs is 18, nodejs.org (where setup.sh fetches Node on Ubuntu) is not reachable here, and the
-// official node:20 image PrairieLearn's Dockerfile starts from is on a registry. Built once and
-// kept as a Docker image whose tag hashes what went into it.
+// official node:20 image PrairieLearn's Dockerfile starts from is on a registry. The image also
+// trusts what this machine trusts (its CA bundle, for Node: NODE_EXTRA_CA_CERTS), so that npm works
+// in the image builds behind a TLS-inspecting proxy, where there is one. Built once and kept as a
+// Docker image whose tag hashes what went into it.
 import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile, cp, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,6 +16,7 @@ import { execa } from "execa";
 const suite = "bookworm";
 const mirror = `deb http://deb.debian.org/debian ${suite} main`;
 const repository = "bpflab-test-platform-base";
+const hostCaBundle = "/etc/ssl/certs/ca-certificates.crt";
 
 async function imageExists(tag: string): Promise<boolean> {
   return (await execa("docker", ["image", "inspect", tag], { reject: false })).exitCode === 0;
@@ -29,7 +32,8 @@ export async function removeOtherTags(repositoryName: string, keep: string): Pro
 export async function ensurePlatformBase(log: (line: string) => void): Promise<string> {
   const node = process.execPath;
   const npm = join(dirname(dirname(node)), "lib/node_modules/npm");
-  const key = createHash("sha256").update(`${suite} minbase\n${process.version}\n${await readFile(join(npm, "package.json"), "utf8")}`).digest("hex").slice(0, 12);
+  const caBundle = await readFile(hostCaBundle, "utf8");
+  const key = createHash("sha256").update(`${suite} minbase\n${process.version}\n${await readFile(join(npm, "package.json"), "utf8")}\n${caBundle}`).digest("hex").slice(0, 12);
   const tag = `${repository}:${key}`;
   if (await imageExists(tag)) return tag;
 
@@ -41,11 +45,14 @@ export async function ensurePlatformBase(log: (line: string) => void): Promise<s
     await mkdir(join(context, "node/bin"), { recursive: true });
     await cp(node, join(context, "node/bin/node"));
     await cp(npm, join(context, "node/lib/node_modules/npm"), { recursive: true });
+    await writeFile(join(context, "host-ca-certificates.crt"), caBundle);
     await writeFile(
       join(context, "Dockerfile"),
       `FROM scratch
 ADD rootfs.tar /
 COPY node/ /usr/local/
+COPY host-ca-certificates.crt /usr/local/share/host-ca-certificates.crt
+ENV NODE_EXTRA_CA_CERTS=/usr/local/share/host-ca-certificates.crt
 RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
 CMD ["bash"]
 `,
