@@ -15,8 +15,11 @@ import type { Progress } from "../ui/progress.ts";
 import { writeBpflabBundle } from "./bpflab-bundle.ts";
 import { copyLabImage, platformEnvironment, platformPackages, vmSizeFor, type ContainerSize } from "./platform-image.ts";
 
-/** Measured to grade the whole lab well within Gradescope's default 10-minute limit (README). */
-export const gradescopeDefaultContainer: ContainerSize = { cpus: 2, memoryMb: 3072 };
+/**
+ * Gradescope's "1.0 CPU, 1.5 GB" setting: the whole lab graded in about a minute, well within the
+ * default 10-minute limit, peak memory 900 MB (README). The default half CPU and 768 MB is too small.
+ */
+export const gradescopeDefaultContainer: ContainerSize = { cpus: 1, memoryMb: 1536 };
 const source = "/autograder/source";
 export const gradescopeCache = "/autograder/bpflab-cache";
 
