@@ -14,7 +14,7 @@ import { exerciseIdsIn, loadExerciseFrom } from "../../graders/kit/catalog.ts";
 import type { Exercise } from "../../graders/kit/exercise.ts";
 import { classroomWorkflowPath } from "../../graders/kit/export/classroom-workflow.ts";
 import { exportStudentRepository } from "../../graders/kit/export/student-repository.ts";
-import { hiddenCheckId, hiddenCheckName, labCopyWithHiddenCheck } from "./lab-copy.ts";
+import { hiddenCheckId, hiddenCheckName, labCopyWithHiddenCheck, repo } from "./lab-copy.ts";
 
 const stepSchema = z.object({
   name: z.string().optional(),
@@ -115,5 +115,19 @@ describe("the students' README", () => {
   test("holds nothing for instructors", async () => {
     const readme = await readFile(join(student, "README.md"), "utf8");
     for (const text of ["selftest", "soak", "npx bpflab grade", "export-student", "--trust-submissions", "instructor's", "hidden check", "For instructors", "{{"]) expect(readme).not.toContain(text);
+  });
+});
+
+describe("examples/github-actions/grade-class.yml", () => {
+  test("installs Debian's archive keyring and passes it to the image build, and enables KVM with GitHub's udev rule", async () => {
+    const example = parse(await readFile(join(repo, "examples/github-actions/grade-class.yml"), "utf8")) as unknown;
+    const grade = z.object({ jobs: z.object({ grade: z.object({ steps: z.array(stepSchema) }) }) }).parse(example).jobs.grade.steps;
+    const system = grade.find((step) => step.run?.includes("apt-get install"))?.run ?? "";
+    expect(system).toMatch(/apt-get install .*debian-archive-keyring/);
+    expect(system).toContain(`echo 'KERNEL=="kvm", GROUP="kvm", MODE="0666", OPTIONS+="static_node=kvm"' | sudo tee /etc/udev/rules.d/99-kvm4all.rules`);
+    expect(system).toContain("sudo udevadm control --reload-rules");
+    expect(system).toContain("sudo udevadm trigger --name-match=kvm");
+    const grading = grade.find((step) => step.run?.includes("bpflab grade"))?.run ?? "";
+    expect(grading).toContain("BPFLAB_DEBIAN_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg");
   });
 });
