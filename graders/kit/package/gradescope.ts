@@ -57,8 +57,9 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 if [ -d lab-image ]; then
+  # The lab image bpflab package --lab-image put in the zip: moved, not copied (500 MB).
   mkdir -p "$BPFLAB_CACHE"
-  cp -r lab-image/. "$BPFLAB_CACHE"/
+  mv lab-image/* "$BPFLAB_CACHE"/
 fi
 
 cd bpflab

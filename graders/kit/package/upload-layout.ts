@@ -36,26 +36,28 @@ export function exerciseFiles(exercise: Exercise): string[] {
   return [...new Set([...exercise.tasks.map((task) => task.script), ...(exercise.review ?? []).map((item) => item.file)])];
 }
 
-async function walk(root: string, shownPrefix: string, found: FoundFile[], notes: string[]): Promise<FoundFile[]> {
-  const zips: FoundFile[] = [];
+/** Every regular file under `root`, named for the student as `shownPrefix`/<path>; links are not followed. */
+async function walk(root: string, shownPrefix: string, notes: string[]): Promise<FoundFile[]> {
+  const files: FoundFile[] = [];
   let entries = 0;
   async function visit(dir: string, depth: number): Promise<void> {
     for (const name of (await readdir(dir)).sort()) {
       if (++entries > maxEntries) return;
       const path = join(dir, name);
       const stat = await lstat(path);
-      const shown = join(shownPrefix, relative(root, path)).split(sep).join("/");
       if (stat.isDirectory()) {
         if (!skippedFolders.has(name) && depth < maxDepth) await visit(path, depth + 1);
       } else if (stat.isFile()) {
-        (name.toLowerCase().endsWith(".zip") ? zips : found).push({ shown, path, depth });
+        files.push({ shown: join(shownPrefix, relative(root, path)).split(sep).join("/"), path, depth });
       }
     }
   }
   await visit(root, 0);
   if (entries > maxEntries) notes.push(`your upload holds more than ${maxEntries} files; only the first ${maxEntries} were looked at`);
-  return zips;
+  return files;
 }
+
+const isZip = (file: FoundFile) => file.path.toLowerCase().endsWith(".zip");
 
 /** `unzip -Zt`: "N files, B bytes uncompressed, C bytes compressed: R%". */
 function zipTotals(listing: string): { files: number; bytes: number } | undefined {
@@ -93,13 +95,14 @@ function pick(candidates: readonly FoundFile[], exerciseId: string): FoundFile |
 /** Lays `upload` out for grading the `exercises` in a new folder under `workDir`. */
 export async function layOutUpload(upload: string, exercises: readonly Exercise[], workDir: string, progress: Progress): Promise<UploadLayout> {
   const notes: string[] = [];
-  const found: FoundFile[] = [];
-  const zips = await walk(upload, "", found, notes);
+  const uploaded = await walk(upload, "", notes);
+  const found = uploaded.filter((file) => !isZip(file));
+  const zips = uploaded.filter(isZip);
   if (zips.length > 0) await requireTools([{ command: "unzip", debianPackage: "unzip" }], progress);
   for (const zip of zips) {
     const unpacked = await unpackZip(zip, await mkdtemp(join(workDir, "zip-")), notes);
     // Zips inside zips are not unpacked: nobody hands in their scripts that way.
-    if (unpacked) await walk(unpacked, zip.shown, found, notes);
+    if (unpacked) found.push(...(await walk(unpacked, zip.shown, notes)).filter((file) => !isZip(file)));
   }
 
   const root = join(workDir, "submission");
