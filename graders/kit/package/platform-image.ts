@@ -3,8 +3,8 @@
 // image this machine already built, so that the platform's image build copies it instead of
 // running mmdebstrap.
 import { copyFile, link, mkdir } from "node:fs/promises";
-import { basename, join } from "node:path";
-import { ensureLabImage } from "../../../vm/image.ts";
+import { join, relative } from "node:path";
+import { cacheRoot, ensureLabImage } from "../../../vm/image.ts";
 import { containerMemoryNeededMb, chooseVmSize, type VmSize } from "../machine/vm/vm-shape.ts";
 import type { Progress } from "../ui/progress.ts";
 
@@ -59,12 +59,13 @@ export function describeContainer(container: ContainerSize, vm: VmSize): string 
 const labImageFiles = ["vmlinuz", "initramfs.cpio", "root.ext4", "packages.tsv"] as const;
 
 /**
- * Copies this machine's lab image (building it first if needed) into `dest`/image-<hash>/, laid
- * out as the cache holds it; the saved machines and the container backend's tar stay out.
+ * Copies this machine's lab image (building it first if needed) into `dest`, at the path it has in
+ * the cache, so that `dest` is laid out as a cache; the saved machines and the container
+ * backend's tar stay out.
  */
 export async function copyLabImage(dest: string, progress: Progress): Promise<string> {
   const image = await ensureLabImage(progress);
-  const target = join(dest, basename(image.dir));
+  const target = join(dest, relative(cacheRoot(), image.dir));
   await mkdir(target, { recursive: true });
   for (const file of labImageFiles) {
     await link(join(image.dir, file), join(target, file)).catch(() => copyFile(join(image.dir, file), join(target, file)));
