@@ -18,6 +18,8 @@ export interface MachineShape {
   accelerator: Accelerator;
   cpus: number;
   memoryMb: number;
+  /** TCG's translated-code cache in MB; qemu's default when absent. */
+  tcgCacheMb?: number;
 }
 
 export interface LaunchOptions {

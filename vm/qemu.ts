@@ -11,6 +11,8 @@ export interface QemuOptions {
   agentSocket: string;
   memoryMb: number;
   cpus: number;
+  /** TCG's translated-code cache in MB (qemu's default, 1 GiB, all of it resident once filled). */
+  tcgCacheMb?: number;
   /** Extra kernel command-line words (the accelerator probe passes bpflab.probe). */
   kernelArgs?: string[];
   /** Unix socket for QMP, qemu's machine protocol, through which a snapshot is saved. */
@@ -33,7 +35,7 @@ export function qemuArguments(options: QemuOptions): string[] {
   const { image, accelerator } = options;
   const cmdline = ["console=ttyS0", "quiet", "loglevel=3", "panic=-1", "oops=panic", ...(options.kernelArgs ?? [])];
   return [
-    "-accel", accelerator === "kvm" ? "kvm" : "tcg,thread=multi",
+    "-accel", accelerator === "kvm" ? "kvm" : `tcg,thread=multi${options.tcgCacheMb ? `,tb-size=${options.tcgCacheMb}` : ""}`,
     "-cpu", accelerator === "kvm" ? "host" : "max",
     "-smp", String(options.cpus),
     "-m", String(options.memoryMb),

@@ -7,12 +7,8 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, test } from "vitest";
 import { exportStudentRepository } from "../../graders/kit/export/student-repository.ts";
+import { cleanEnvironment } from "../support/clean-environment.ts";
 import { hiddenCheckName, labCopyWithHiddenCheck, repo } from "./lab-copy.ts";
-
-/** The environment of a nested vitest run: none of this run's VITEST_* variables. */
-function cleanEnvironment(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !entry[0].startsWith("VITEST") && entry[0] !== "NODE_OPTIONS"));
-}
 
 describe("export-student", () => {
   let instructor: string;

@@ -36,11 +36,12 @@ export default hiddenChecks({
 });
 `;
 
-/** The copy's root: what students get, plus solutions/ and the hidden check (an instructor's repository). */
+/** The copy's root: what students get, plus solutions/, docs/ and the hidden check (an instructor's repository). */
 export async function labCopyWithHiddenCheck(): Promise<string> {
   const root = join(await mkdtemp(join(tmpdir(), "bpflab-copy-")), "instructor");
   await exportStudentRepository(repo, root);
   await cp(join(repo, "solutions"), join(root, "solutions"), { recursive: true });
+  await cp(join(repo, "docs"), join(root, "docs"), { recursive: true });
   await writeFile(join(root, "graders", "vfs-unlink.hidden.ts"), hiddenCheckSource);
   await symlink(join(repo, "node_modules"), join(root, "node_modules"));
   return root;

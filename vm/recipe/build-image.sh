@@ -29,9 +29,14 @@ trap 'rm -rf "$work"' EXIT
 rootfs=$work/rootfs
 kernel=$work/kernel
 
+# BPFLAB_DEBIAN_KEYRING: Debian's archive keyring, for hosts that do not trust Debian's archive
+# by default (Ubuntu: apt-get install debian-archive-keyring, then the .gpg under /usr/share/keyrings).
+keyring=()
+if [[ -n ${BPFLAB_DEBIAN_KEYRING:-} ]]; then keyring=(--keyring="$BPFLAB_DEBIAN_KEYRING"); fi
+
 echo "==> debootstrapping Debian $suite with bpftrace and the kernel's headers (mmdebstrap)"
 # Testing's Release files expire within days; an archive mirror that lags must still build.
-mmdebstrap --quiet --variant=essential --include="$packages" \
+mmdebstrap --quiet --variant=essential --include="$packages" "${keyring[@]}" \
   --aptopt='Acquire::Check-Valid-Until "false"' \
   --dpkgopt='path-exclude=/usr/share/man/*' \
   --dpkgopt='path-exclude=/usr/share/doc/*' \

@@ -1,11 +1,14 @@
 // bpflab's command line. Each command is a thin layer over the kit.
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, InvalidArgumentError, Option } from "commander";
+import { platforms } from "../package/platform-results.ts";
 import { stdoutFormats } from "../report/formats.ts";
+import { autograderGradeCommand, autograderPrepareCommand } from "./autograder-command.ts";
 import { doctorCommand } from "./doctor-command.ts";
 import { exportStudentCommand } from "./export-student-command.ts";
 import { gradeCommand } from "./grade-command.ts";
 import { labSessionCommand } from "./lab-session-command.ts";
 import { mergeCommand } from "./merge-command.ts";
+import { packageCommand } from "./package-command.ts";
 import { regradeCommand } from "./regrade-command.ts";
 import { runCommand } from "./run-command.ts";
 import { shellCommand } from "./shell-command.ts";
@@ -14,6 +17,12 @@ import { labNames } from "../../../vm/labs.ts";
 function integer(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError("expected a non-negative integer");
+  return parsed;
+}
+
+function positiveNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError("expected a positive number");
   return parsed;
 }
 
@@ -96,6 +105,35 @@ program
   .addOption(ownScriptBackend())
   .addOption(labOption())
   .action(labSessionCommand);
+
+program
+  .command("package")
+  .description("write what a grading platform runs: Gradescope's autograder.zip, or PrairieLearn's grader image and an example question")
+  .addArgument(new Argument("<platform>").choices([...platforms]))
+  .requiredOption("--out <dir>", "where to write the package")
+  .option("--exercise <id...>", "the exercises it grades (PrairieLearn: the one its example question grades; default: all)")
+  .option("--cpus <n>", "CPUs of the platform's grading container (default: Gradescope 1, PrairieLearn 0.9)", positiveNumber)
+  .option("--memory-mb <n>", "memory of the platform's grading container in MB (default: Gradescope 1536, PrairieLearn 2048)", integer)
+  .option("--lab-image", "include this machine's lab image, so that the platform's image build copies it instead of building it")
+  .option("--image <name>", "PrairieLearn: the name the grader image is pushed under", "bpflab/prairielearn-grader")
+  .addOption(hiddenVisibilityOption())
+  .option("--exercise-timeout <seconds>", "abandon and retry an exercise's grade that takes longer", integer, 240)
+  .action(packageCommand);
+
+const autograder = program.command("autograder").description("what runs inside a grading platform's image (written by bpflab package)");
+autograder.command("prepare").description("build the lab image and save the booted machine for this image's VM size").action(autograderPrepareCommand);
+autograder
+  .command("grade")
+  .description("grade one student's upload (loose files, a zip, or a repository laid out like exercises/) in the lab VM and write the platform's results file")
+  .argument("<upload>", "the folder the platform put the upload in")
+  .addOption(new Option("--for <platform>", "whose results format").choices([...platforms]).makeOptionMandatory())
+  .requiredOption("--results <file>", "where the platform reads the results")
+  .option("--exercise <id...>", "the exercises to grade (default: all, or data.json's params.exercise)")
+  .option("--prairielearn-data <file>", "PrairieLearn's /grade/data/data.json")
+  .option("--transcripts <dir>", "where to keep run transcripts", ".bpflab/runs")
+  .addOption(hiddenVisibilityOption())
+  .option("--exercise-timeout <seconds>", "abandon and retry an exercise's grade that takes longer", integer, 240)
+  .action(autograderGradeCommand);
 
 program
   .command("doctor")

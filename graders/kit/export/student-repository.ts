@@ -1,12 +1,17 @@
 // The repository students clone: an allow-list of what they need to run `npm test`, so that
 // anything new in the instructor's repository stays out unless it is added here. Left out:
 // solutions/, fixtures/ other than the workloads (wrong submissions, recorded outputs), test/
-// (the harness's own proofs), bench/, CI, and every graders/<id>.hidden.ts.
+// (the harness's own proofs), bench/, CI, docs/, the instructor's README, and every
+// graders/<id>.hidden.ts. Written for it: a README for students (docs/student-readme.md) and
+// GitHub Classroom's autograding workflow, both from the graders' visible checks.
 import { copyFile, lstat, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { hiddenSuffix } from "../catalog.ts";
+import { dirname, join } from "node:path";
+import { exerciseIdsIn, hiddenSuffix, loadExerciseFrom } from "../catalog.ts";
+import { classroomWorkflow, classroomWorkflowPath } from "./classroom-workflow.ts";
+import { copyTree } from "./copy-tree.ts";
+import { studentReadme } from "./student-readme.ts";
 
-export const exportedFiles = ["README.md", ".gitignore", "package-lock.json", "tsconfig.json", "vitest.exercises.config.ts"] as const;
+export const exportedFiles = [".gitignore", "package-lock.json", "tsconfig.json", "vitest.exercises.config.ts"] as const;
 export const exportedFolders = ["bin", "exercises", "graders", "vm", "fixtures/workloads"] as const;
 /** The scripts a student's copy keeps; the others run files that are not exported. */
 const studentScripts = ["test", "typecheck"];
@@ -14,19 +19,6 @@ const neverCopied = new Set(["node_modules", ".bpflab", ".git"]);
 
 function excluded(name: string): boolean {
   return neverCopied.has(name) || name.endsWith(hiddenSuffix);
-}
-
-async function copyFolder(from: string, to: string, copied: string[], shown: string): Promise<void> {
-  await mkdir(to, { recursive: true });
-  for (const name of (await readdir(from)).sort()) {
-    if (excluded(name)) continue;
-    const stat = await lstat(join(from, name));
-    if (stat.isDirectory()) await copyFolder(join(from, name), join(to, name), copied, `${shown}/${name}`);
-    else if (stat.isFile()) {
-      await copyFile(join(from, name), join(to, name));
-      copied.push(`${shown}/${name}`);
-    }
-  }
 }
 
 async function studentPackageJson(sourceRoot: string): Promise<string> {
@@ -49,6 +41,14 @@ export async function exportStudentRepository(sourceRoot: string, dest: string):
   }
   await writeFile(join(dest, "package.json"), await studentPackageJson(sourceRoot));
   copied.push("package.json");
-  for (const folder of exportedFolders) await copyFolder(join(sourceRoot, folder), join(dest, folder), copied, folder);
+  for (const folder of exportedFolders) copied.push(...(await copyTree(join(sourceRoot, folder), join(dest, folder), folder, excluded)));
+
+  const gradersDir = join(sourceRoot, "graders");
+  const exercises = await Promise.all(exerciseIdsIn(gradersDir).map((id) => loadExerciseFrom(gradersDir, id)));
+  await writeFile(join(dest, "README.md"), await studentReadme(sourceRoot, exercises));
+  copied.push("README.md");
+  await mkdir(dirname(join(dest, classroomWorkflowPath)), { recursive: true });
+  await writeFile(join(dest, classroomWorkflowPath), classroomWorkflow(exercises));
+  copied.push(classroomWorkflowPath);
   return copied;
 }

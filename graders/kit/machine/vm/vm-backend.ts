@@ -1,22 +1,29 @@
 // The lab machine as a qemu VM from a lab's image: the default backend, and the only one that
 // brings its own kernel (the lab's, with BTF, fentry, kprobes and lock tracepoints). A machine is
 // resumed from a snapshot saved after its first boot, or booted when there is none.
-import { availableParallelism } from "node:os";
 import { chooseAccelerator } from "../../../../vm/accel.ts";
 import { ensureLabImage, type LabImage } from "../../../../vm/image.ts";
 import { chosenLab, type Lab } from "../../../../vm/labs.ts";
 import { launchVm, type MachineShape } from "../../../../vm/launch.ts";
 import type { Accelerator } from "../../../../vm/qemu.ts";
 import { discardSnapshot, hasSnapshot, saveSnapshot, snapshotFile } from "../../../../vm/snapshot.ts";
+import { resourceLimits } from "../../host/cgroup-limits.ts";
 import { requireTools } from "../../host/system-tools.ts";
 import type { Progress } from "../../ui/progress.ts";
 import { AgentConnection } from "../agent/agent-client.ts";
 import type { LabMachine, MachineInfo } from "../lab-machine.ts";
 import type { Backend } from "../lab-provider.ts";
+import { chooseVmSize } from "./vm-shape.ts";
 
-/** The machine every VM is: saved states are made for one shape and resume only into it. */
+/**
+ * The machine every VM here is: its size fitted to this process's limits or set (vm-shape.ts).
+ * Saved states are made for one shape and resume only into it. Throws, saying what to change,
+ * when the VM cannot fit.
+ */
 export function labMachineShape(accelerator: Accelerator): MachineShape {
-  return { accelerator, cpus: Math.min(2, availableParallelism()), memoryMb: 1536 };
+  const choice = chooseVmSize(resourceLimits(), process.env);
+  if ("refused" in choice) throw new Error(choice.refused);
+  return { accelerator, ...choice.size };
 }
 
 function panicLine(console: string): string | undefined {
