@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { cacheRoot, type LabImage } from "./image.ts";
 import { qemuArguments, type Accelerator } from "./qemu.ts";
-import type { Progress } from "../graders/kit/ui/progress.ts";
+import type { VmProgress as Progress } from "./progress.ts";
 
 const probeTimeoutMs = 20_000;
 

@@ -8,8 +8,8 @@ import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { requireTools, type SystemTool } from "../graders/kit/host/system-tools.ts";
-import type { Progress } from "../graders/kit/ui/progress.ts";
+import { requireTools, type SystemTool } from "./system-tools.ts";
+import type { VmProgress as Progress } from "./progress.ts";
 import { chosenLab, inSeries, type Lab } from "./labs.ts";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));

@@ -7,7 +7,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { sleep } from "../graders/kit/run/timing.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { LabImage } from "./image.ts";
 import { QmpConnection } from "./qmp.ts";
 import { qemuArguments, type Accelerator } from "./qemu.ts";

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { sleep } from "../graders/kit/run/timing.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { LabImage } from "./image.ts";
 import { launchVm, type MachineShape, type RunningVm } from "./launch.ts";
 import { saveStateUri } from "./qemu.ts";

@@ -9,7 +9,7 @@
 import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
-import { requireTools } from "../host/system-tools.ts";
+import { requireTools } from "../../../vm/system-tools.ts";
 import type { HiddenVisibility } from "../report/gradescope.ts";
 import type { Progress } from "../ui/progress.ts";
 import { writeBpflabBundle } from "./bpflab-bundle.ts";

@@ -8,7 +8,7 @@ import { copyFile, lstat, mkdir, mkdtemp, readdir } from "node:fs/promises";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { execa } from "execa";
 import type { Exercise } from "../exercise.ts";
-import { requireTools } from "../host/system-tools.ts";
+import { requireTools } from "../../../vm/system-tools.ts";
 import type { Progress } from "../ui/progress.ts";
 
 /** Folders that never hold a submission's files. */

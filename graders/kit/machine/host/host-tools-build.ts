@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { cacheRoot } from "../../../../vm/image.ts";
-import { requireTools } from "../../host/system-tools.ts";
+import { requireTools } from "../../../../vm/system-tools.ts";
 import type { Progress } from "../../ui/progress.ts";
 
 const repoRoot = fileURLToPath(new URL("../../../..", import.meta.url));

@@ -8,7 +8,7 @@ import { launchVm, type MachineShape } from "../../../../vm/launch.ts";
 import type { Accelerator } from "../../../../vm/qemu.ts";
 import { discardSnapshot, hasSnapshot, saveSnapshot, snapshotFile } from "../../../../vm/snapshot.ts";
 import { resourceLimits } from "../../host/cgroup-limits.ts";
-import { requireTools } from "../../host/system-tools.ts";
+import { requireTools } from "../../../../vm/system-tools.ts";
 import type { Progress } from "../../ui/progress.ts";
 import { AgentConnection } from "../agent/agent-client.ts";
 import type { LabMachine, MachineInfo } from "../lab-machine.ts";

@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import type { Progress } from "../ui/progress.ts";
+import type { VmProgress as Progress } from "./progress.ts";
 
 /** A command bpflab runs on the grading host, and the Debian/Ubuntu package that provides it. */
 export interface SystemTool {
