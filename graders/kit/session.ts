@@ -2,7 +2,7 @@
 // exercise graded in the process, and closed when the process ends.
 import type { DiagnosableBackend } from "./machine/capabilities/backend-diagnosis.ts";
 import { containerBackend } from "./machine/container/container-backend.ts";
-import { diagnosableVm } from "./machine/vm/diagnosable-vm.ts";
+import { vmBackend } from "./machine/vm/vm-backend.ts";
 import { hostBackend } from "./machine/host/host-backend.ts";
 import { ownScript } from "./machine/isolation.ts";
 import { LabProvider } from "./machine/lab-provider.ts";
@@ -18,7 +18,7 @@ export type BackendChoice = "auto" | "vm" | "container" | "host";
  * backends its isolation policy refuses: for others' submissions, all but the VM).
  */
 export function backendsFor(choice: BackendChoice, progress: Progress = silentProgress, lab: Lab = chosenLab()): DiagnosableBackend[] {
-  const make = { vm: () => diagnosableVm(lab), container: () => containerBackend(progress, lab), host: () => hostBackend(progress) };
+  const make = { vm: () => vmBackend({ lab }, progress), container: () => containerBackend(progress, lab), host: () => hostBackend(progress) };
   return choice === "auto" ? [make.vm(), make.container(), make.host()] : [make[choice]()];
 }
 

@@ -7,6 +7,8 @@ export interface AgentMachineOptions {
   resolveArgv?: (argv: readonly string[], options: SpawnOptions | undefined) => readonly string[];
   /** Stops what runs the agent, after the connection is closed. */
   stop: () => Promise<void>;
+  /** Why the machine behind the agent failed, when it knows better than the agent's connection (qemu exited). */
+  failure?: () => string | undefined;
 }
 
 export function agentMachine(agent: AgentConnection, info: MachineInfo, options: AgentMachineOptions): LabMachine {
@@ -18,7 +20,7 @@ export function agentMachine(agent: AgentConnection, info: MachineInfo, options:
     writeFile: (path, data, mode) => agent.writeFile(path, data, mode),
     readFile: (path) => agent.readFile(path),
     get failure() {
-      return agent.failure;
+      return options.failure?.() ?? agent.failure;
     },
     close() {
       closing ??= agent.close().then(options.stop);

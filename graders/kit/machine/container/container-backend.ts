@@ -7,8 +7,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Progress } from "../../ui/progress.ts";
-import { AgentConnection } from "../agent/agent-client.ts";
-import { agentMachine, userSpacePackages } from "../agent/agent-machine.ts";
+import { userSpacePackages } from "../agent/agent-machine.ts";
+import { connectAgentMachine } from "../agent/connect-agent.ts";
 import { featureHints } from "../capabilities/backend-diagnosis.ts";
 import { capabilityCheckedBackend, type MachineSource } from "../capabilities/capability-checked-backend.ts";
 import { connectWhenListening } from "../agent/connect-when-listening.ts";
@@ -99,21 +99,22 @@ async function startLabContainer(progress: Progress, lab: Lab): Promise<LabMachi
   };
   try {
     container = await startContainer(docker.client, tag, hostDir);
-    const socket = await connectWhenListening(join(hostDir, "agent.sock"), 15_000);
-    const agent = await AgentConnection.open(socket, { helloTimeoutMs: 15_000, heartbeatTimeoutMs: 10_000 });
-    const machine = agentMachine(
-      agent,
-      { backend: "container", accelerator: "none", kernelRelease: agent.kernelRelease, lab: lab.name, packages: {} },
-      { stop },
-    );
-    await mountKernelFilesystems(machine);
-    machine.info.packages = userSpacePackages(Buffer.from(await machine.readFile(packageManifestPath)).toString("utf8"));
-    progress.done(`lab container ready in ${((Date.now() - started) / 1000).toFixed(1)} s (host kernel ${agent.kernelRelease})`);
-    return machine;
   } catch (error) {
     await stop();
     throw error;
   }
+  const machine = await connectAgentMachine({
+    stream: () => connectWhenListening(join(hostDir, "agent.sock"), 15_000),
+    timing: { helloTimeoutMs: 15_000, heartbeatTimeoutMs: 10_000 },
+    info: (agent) => ({ backend: "container", accelerator: "none", kernelRelease: agent.kernelRelease, lab: lab.name, packages: {} }),
+    stop,
+    async prepare(ready) {
+      await mountKernelFilesystems(ready);
+      ready.info.packages = userSpacePackages(Buffer.from(await ready.readFile(packageManifestPath)).toString("utf8"));
+    },
+  });
+  progress.done(`lab container ready in ${((Date.now() - started) / 1000).toFixed(1)} s (host kernel ${machine.info.kernelRelease})`);
+  return machine;
 }
 
 /** The container of a lab's root filesystem: the lab's bpftrace on the host's kernel. */

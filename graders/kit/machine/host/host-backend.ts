@@ -4,8 +4,7 @@
 import { spawn } from "node:child_process";
 import { Duplex } from "node:stream";
 import type { Progress } from "../../ui/progress.ts";
-import { AgentConnection } from "../agent/agent-client.ts";
-import { agentMachine } from "../agent/agent-machine.ts";
+import { connectAgentMachine } from "../agent/connect-agent.ts";
 import { featureHints } from "../capabilities/backend-diagnosis.ts";
 import { capabilityCheckedBackend, type MachineSource } from "../capabilities/capability-checked-backend.ts";
 import { checkHostReadiness } from "./host-readiness.ts";
@@ -26,23 +25,17 @@ export async function startHostMachine(progress: Progress, bpftrace?: string): P
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await exited;
   };
-  let agent: AgentConnection;
-  try {
-    agent = await AgentConnection.open(Duplex.from({ readable: child.stdout, writable: child.stdin }), { helloTimeoutMs: 10_000 });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  void exited.then((how) => agent.fail(`the local agent exited (${how})`));
   const programs: Record<string, string> = { ...tools.workloads, ...(bpftrace ? { bpftrace } : {}) };
-  return agentMachine(
-    agent,
-    { backend: "host", accelerator: "none", kernelRelease: agent.kernelRelease, packages: {} },
-    {
-      resolveArgv: ([command, ...rest]) => [command !== undefined ? (programs[command] ?? command) : "", ...rest],
-      stop,
+  return connectAgentMachine({
+    stream: async () => Duplex.from({ readable: child.stdout, writable: child.stdin }),
+    timing: { helloTimeoutMs: 10_000 },
+    info: (agent) => ({ backend: "host", accelerator: "none", kernelRelease: agent.kernelRelease, packages: {} }),
+    resolveArgv: ([command, ...rest]) => [command !== undefined ? (programs[command] ?? command) : "", ...rest],
+    stop,
+    async prepare(_, agent) {
+      void exited.then((how) => agent.fail(`the local agent exited (${how})`));
     },
-  );
+  });
 }
 
 export const hostSource: MachineSource = {

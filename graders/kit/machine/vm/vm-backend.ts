@@ -9,10 +9,13 @@ import type { Accelerator } from "../../../../vm/qemu.ts";
 import { discardSnapshot, hasSnapshot, saveSnapshot, snapshotFile } from "../../../../vm/snapshot.ts";
 import { resourceLimits } from "../../host/cgroup-limits.ts";
 import { requireTools } from "../../../../vm/system-tools.ts";
-import type { Progress } from "../../ui/progress.ts";
-import { AgentConnection } from "../agent/agent-client.ts";
-import type { LabMachine, MachineInfo } from "../lab-machine.ts";
-import type { Backend } from "../lab-provider.ts";
+import { silentProgress, type Progress } from "../../ui/progress.ts";
+import type { AgentConnection } from "../agent/agent-client.ts";
+import { connectAgentMachine } from "../agent/connect-agent.ts";
+import type { LabMachine } from "../lab-machine.ts";
+import type { DiagnosableBackend } from "../capabilities/backend-diagnosis.ts";
+import { featureHints } from "../capabilities/backend-diagnosis.ts";
+import { capabilityCheckedBackend, type MachineSource } from "../capabilities/capability-checked-backend.ts";
 import { chooseVmSize } from "./vm-shape.ts";
 
 /**
@@ -42,38 +45,27 @@ async function setClock(agent: AgentConnection): Promise<void> {
 async function startMachine(image: LabImage, shape: MachineShape, resumeFrom?: string): Promise<LabMachine> {
   const kvm = shape.accelerator === "kvm";
   const vm = await launchVm(image, shape, { resumeFrom });
-  let agent: AgentConnection;
-  try {
-    agent = await AgentConnection.open(await vm.connectAgent(30_000), {
-      helloTimeoutMs: resumeFrom ? (kvm ? 15_000 : 30_000) : kvm ? 30_000 : 120_000,
-      heartbeatTimeoutMs: kvm ? 5_000 : 10_000,
-    });
-    if (resumeFrom) await setClock(agent);
-  } catch (error) {
-    await vm.stop();
-    throw new Error(`the lab machine did not start: ${error instanceof Error ? error.message : String(error)}\n${vm.consoleTail().slice(-1500)}`);
-  }
   // qemu's exit explains more than the agent's closed socket, which usually comes first.
   let stopped: string | undefined;
-  void vm.exited.then((how) => {
-    const panic = panicLine(vm.consoleTail());
-    stopped = `the lab machine stopped (${how})${panic ? `: ${panic}` : ""}`;
-    agent.fail(stopped);
-  });
-  const info: MachineInfo = { backend: "vm", accelerator: shape.accelerator, kernelRelease: agent.kernelRelease, lab: image.lab, packages: image.packages };
-  return {
-    info,
-    spawn: (argv, options) => agent.spawn(argv, options),
-    writeFile: (path, data, mode) => agent.writeFile(path, data, mode),
-    readFile: (path) => agent.readFile(path),
-    get failure() {
-      return stopped ?? agent.failure;
-    },
-    async close() {
-      await agent.close();
-      await vm.stop();
-    },
-  };
+  try {
+    return await connectAgentMachine({
+      stream: () => vm.connectAgent(30_000),
+      timing: { helloTimeoutMs: resumeFrom ? (kvm ? 15_000 : 30_000) : kvm ? 30_000 : 120_000, heartbeatTimeoutMs: kvm ? 5_000 : 10_000 },
+      info: (agent) => ({ backend: "vm", accelerator: shape.accelerator, kernelRelease: agent.kernelRelease, lab: image.lab, packages: image.packages }),
+      stop: () => vm.stop(),
+      failure: () => stopped,
+      async prepare(_, agent) {
+        if (resumeFrom) await setClock(agent);
+        void vm.exited.then((how) => {
+          const panic = panicLine(vm.consoleTail());
+          stopped = `the lab machine stopped (${how})${panic ? `: ${panic}` : ""}`;
+          agent.fail(stopped);
+        });
+      },
+    });
+  } catch (error) {
+    throw new Error(`the lab machine did not start: ${error instanceof Error ? error.message : String(error)}\n${vm.consoleTail().slice(-1500)}`);
+  }
 }
 
 interface Started {
@@ -114,14 +106,23 @@ export interface VmBackendOptions {
   lab?: Lab;
 }
 
-export function vmBackend(options: VmBackendOptions = {}): Backend {
+async function acceleratorHints(accelerator: string, lab: Lab): Promise<string[]> {
+  if (accelerator === "kvm") return [];
+  const choice = await chooseAccelerator(await ensureLabImage(silentProgress, lab), silentProgress);
+  return [`KVM would make the VM several times faster; TCG is used because ${choice.why} (BPFLAB_ACCEL=kvm forces it)`];
+}
+
+/** The lab VM as a source of machines: a kernel of its own, the lab's. */
+export function vmSource(options: VmBackendOptions = {}): MachineSource {
   const lab = options.lab ?? chosenLab();
+  const remedy = "the lab image's kernel should have it: rebuild the image (delete its folder in the bpflab cache)";
   return {
     name: "vm",
     kernel: "own",
-    // The lab kernel offers every feature the exercises require.
-    unsupported: async () => undefined,
-    async boot(progress: Progress): Promise<LabMachine> {
+    // The lab image's kernel is built for the exercises; doctor still asks it what it has.
+    trustsItsKernel: true,
+    unusable: async () => undefined,
+    async start(progress: Progress): Promise<LabMachine> {
       await requireTools([{ command: "qemu-system-x86_64", debianPackage: "qemu-system-x86" }], progress);
       const image = await ensureLabImage(progress, lab);
       const { accelerator } = await chooseAccelerator(image, progress);
@@ -131,5 +132,11 @@ export function vmBackend(options: VmBackendOptions = {}): Backend {
       progress.done(`${lab.name} lab machine ${how} in ${((Date.now() - started) / 1000).toFixed(1)} s (${accelerator.toUpperCase()})`);
       return machine;
     },
+    hints: async (summary, info) => [...(await acceleratorHints(info.accelerator, lab)), ...featureHints(summary, remedy)],
+    remedy,
   };
+}
+
+export function vmBackend(options: VmBackendOptions = {}, progress?: Progress): DiagnosableBackend {
+  return capabilityCheckedBackend(vmSource(options), progress);
 }
