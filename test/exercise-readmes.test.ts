@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { exerciseIds, loadExercise } from "../graders/kit/catalog.ts";
+import { labNames, loadLab } from "../vm/labs.ts";
 import { repo } from "./proofs/cases.ts";
 
 /** The rows of the README's table whose last two cells are "check | points". */
@@ -29,4 +30,17 @@ describe("exercise READMEs", () => {
       expect(table, `exercises/${id}/README.md`).toEqual(checks);
     });
   }
+});
+
+describe("facts a README teaches that change with the lab", () => {
+  test("kprobe-args lists vfs_unlink's arguments at their positions, as each lab's kernel has them", async () => {
+    const readme = await readFile(join(repo, "exercises/kprobe-args/README.md"), "utf8");
+    for (const lab of labNames().map(loadLab)) {
+      expect(readme, lab.name).toContain(`${lab.name} lab`);
+      lab.facts.vfsUnlinkArguments.forEach((argument, index) => {
+        const row = readme.split("\n").find((line) => line.startsWith(`| \`arg${index}\` |`)) ?? "";
+        expect(row, `${lab.name}: arg${index}`).toContain(`\`${argument.type} ${argument.name}\``);
+      });
+    }
+  });
 });
