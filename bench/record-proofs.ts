@@ -1,4 +1,4 @@
-// `npm run proofs:record -- [--lab <lab>] [exercise...]`: grades every proof case for real in a lab
+// `npm run proofs:record -- [--lab <lab>] [--case <name>...] [exercise...]`: grades every proof case (or the named ones) for real in a lab
 // machine and keeps its transcript in fixtures/transcripts/<lab>/, where the fast tier replays it.
 // A case whose verdicts are not what it expects is reported and not recorded. Run it after
 // changing a grader's plan or workloads (the replays then say the recorded runs no longer fit).
@@ -12,12 +12,12 @@ import { chosenLab } from "../vm/labs.ts";
 import { proofCases, recordedTranscript } from "../test/proofs/cases.ts";
 import { gradeCase } from "../test/proofs/grade-case.ts";
 
-const { values, positionals } = parseArgs({ options: { lab: { type: "string" } }, allowPositionals: true });
+const { values, positionals } = parseArgs({ options: { lab: { type: "string" }, case: { type: "string", multiple: true } }, allowPositionals: true });
 const lab = chosenLab(values.lab);
 const provider = sharedLabProvider("vm", plainProgress(), lab);
 let mismatches = 0;
 for (const id of exerciseIds().filter((exercise) => positionals.length === 0 || positionals.includes(exercise))) {
-  for (const proof of proofCases(await loadExercise(id), lab)) {
+  for (const proof of proofCases(await loadExercise(id), lab).filter((each) => !values.case || values.case.includes(each.name))) {
     const started = Date.now();
     const { result, transcript } = await gradeCase(proof, provider);
     const failed = result.checks.filter((check) => !check.ok).map((check) => check.id).sort();

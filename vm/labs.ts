@@ -62,8 +62,13 @@ const labSchema = z.strictObject({
      * loads; 0.23 warns about strcontains() and the verifier refuses it, 0.27 loads it.
      */
     unclampedStrcontainsLoads: z.boolean(),
-    /** Whether a script that starts with `#include <linux/dcache.h>` runs (the headers are there either way). */
-    kernelHeaders: z.strictObject({ includeRuns: z.boolean(), note: z.string() }),
+    /**
+     * The kernel's headers are there in every lab; these are the ones bpftrace cannot parse
+     * there ("linux/fs.h"): a script that includes one is refused.
+     */
+    kernelHeaders: z.strictObject({ unparseable: z.array(z.string()), note: z.string() }),
+    /** Whether bpftrace crashes (SIGSEGV) loading a script whose #define uses a positional parameter ($1). */
+    positionalInMacroCrashes: z.boolean(),
   }),
 });
 

@@ -5,7 +5,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
 import type { Exercise } from "../../graders/kit/exercise.ts";
 import type { Lab } from "../../vm/labs.ts";
 import { wrongAnswers } from "./wrong-answers.ts";
@@ -24,11 +23,18 @@ export interface ProofCase {
   because?: string;
 }
 
-/** What a right answer needs of the lab machine beyond what the exercise needs (needs.json beside it). */
-const needsSchema = z.strictObject({ kernelHeaders: z.boolean().optional() });
+/** Why a lab's bpftrace cannot run a script as written, from the lab's facts, or undefined. */
+function refusedInLab(script: string, lab: Lab): string | undefined {
+  const includes = [...script.matchAll(/^\s*#include\s*<([^>]+)\.h>/gm)].map((match) => `${match[1]}.h`);
+  const unparseable = includes.find((header) => lab.facts.kernelHeaders.unparseable.includes(header));
+  if (unparseable) return `bpftrace cannot parse <${unparseable}> in the ${lab.name} lab: ${lab.facts.kernelHeaders.note}`;
+  if (lab.facts.positionalInMacroCrashes && /^\s*#define\s+\w+\s.*\$\d/m.test(script)) {
+    return `bpftrace crashes in the ${lab.name} lab loading a #define whose body uses a positional parameter`;
+  }
+  return undefined;
+}
 
-const everyCheck = (exercise: Exercise) => exercise.tasks.flatMap((task) => task.checks.map((check) => check.id));
-
+/** Every right answer gets full marks, but for the tasks whose script the lab's bpftrace cannot run. */
 function rightAnswers(exercise: Exercise, lab: Lab): ProofCase[] {
   const dir = join(repo, "fixtures/right-answers", exercise.id);
   if (!existsSync(dir)) return [];
@@ -37,13 +43,12 @@ function rightAnswers(exercise: Exercise, lab: Lab): ProofCase[] {
     .sort()
     .map((name) => {
       const root = join(dir, name);
-      const needsFile = join(root, "needs.json");
-      const needs = existsSync(needsFile) ? needsSchema.parse(JSON.parse(readFileSync(needsFile, "utf8"))) : {};
-      const proof = { exercise: exercise.id, name: `right/${name}`, submissionRoot: root };
-      if (needs.kernelHeaders && !lab.facts.kernelHeaders.includeRuns) {
-        return { ...proof, fails: everyCheck(exercise), because: `#include does not run in the ${lab.name} lab: ${lab.facts.kernelHeaders.note}` };
-      }
-      return { ...proof, fails: [] };
+      const refused = exercise.tasks.flatMap((task) => {
+        const why = refusedInLab(readFileSync(join(root, exercise.id, task.script), "utf8"), lab);
+        return why ? [{ ids: task.checks.map((check) => check.id), why }] : [];
+      });
+      const because = [...new Set(refused.map((task) => task.why))].join("; ");
+      return { exercise: exercise.id, name: `right/${name}`, submissionRoot: root, fails: refused.flatMap((task) => task.ids), ...(because ? { because } : {}) };
     });
 }
 
