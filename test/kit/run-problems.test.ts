@@ -3,7 +3,9 @@
 // the script.
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { readTranscript } from "../../graders/kit/grade/transcript.ts";
 import { describeEnding, describeRejection } from "../../graders/kit/grade/run-problems.ts";
 import { bpftraceMessages, stderrExcerpt } from "../../graders/kit/grade/stderr-excerpt.ts";
 import type { ScriptRun } from "../../graders/kit/run/script-run.ts";
@@ -201,5 +203,20 @@ describe("the machine's memlock warning", () => {
     expect(messages[0]?.message).toMatch(/^Attaching tracepoint:lock:contention_begin\n/);
     expect(stderrExcerpt(stderr)[0]).toBe("Attaching tracepoint:lock:contention_begin");
     expect(stderrExcerpt(stderr).join("\n")).not.toMatch(/RLIMIT_MEMLOCK/);
+  });
+});
+
+describe("bpftrace crashing on a script it should run", () => {
+  test("is said to be bpftrace's bug, with the way around it the script shows (bpftrace 0.27, recorded in the forky lab)", async () => {
+    const transcript = await readTranscript(fileURLToPath(new URL("../../fixtures/transcripts/forky/vfs-write-args/right--define-macro.json", import.meta.url)));
+    const [task] = transcript.tasks;
+    const run = task?.attempts[0]?.run;
+    if (!task || task.script.kind !== "ok" || !run) throw new Error("the recording holds the run of write-args.bt");
+    expect(run.exit).toEqual({ kind: "signaled", signal: 11 });
+    const verdict = describeRejection(run, "write-args.bt", task.script.text);
+    expect(verdict?.ok).toBe(false);
+    expect(verdict && !verdict.ok && verdict.message).toBe(
+      "bpftrace did not run write-args.bt (bpftrace itself crashed, signal 11: a bug in bpftrace, not an error it found in your script). Some bpftrace versions crash on a #define whose body uses a positional parameter, as TRACED_COMMAND uses $1: write $1 (or str($1)) where TRACED_COMMAND stands, without the macro. Fix what bpftrace reports below, then grade again.",
+    );
   });
 });

@@ -58,7 +58,7 @@ export function describeUnread(output: BpftraceOutput): string | undefined {
 /** `script` is the text of the task's script as it ran, when known. */
 export function judgeAttempt(task: Task, prepared: PreparedTask, attempt: TaskAttempt, script?: string): Judgement {
   const { run } = attempt;
-  const rejection = describeRejection(run, task.script);
+  const rejection = describeRejection(run, task.script, script);
   if (rejection) return { kind: "judged", checks: everyCheck(task, rejection, headOf(run.stderr)), notes: [] };
 
   const byLabel: Record<string, readonly { op: string }[]> = {};

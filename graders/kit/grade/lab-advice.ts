@@ -66,6 +66,17 @@ function firstMatch(clue: Clue, diagnostics: readonly Diagnostic[]): RegExpExecA
   return undefined;
 }
 
+/**
+ * bpftrace crashes without a message on some scripts it should run: the script shows which. 0.27
+ * crashes (SIGSEGV) loading a #define whose body uses a positional parameter (the forky lab's facts).
+ */
+export function crashAdvice(signal: number | undefined, scriptText: string): string[] {
+  if (signal !== 11) return [];
+  const macro = /^\s*#define\s+(\w+)\s.*(\$\d)/m.exec(scriptText);
+  if (!macro) return [];
+  return [`Some bpftrace versions crash on a #define whose body uses a positional parameter, as ${macro[1]} uses ${macro[2]}: write ${macro[2]} (or str(${macro[2]})) where ${macro[1]} stands, without the macro.`];
+}
+
 /** The advice for every pitfall the run's messages show, in the table's order. */
 export function labAdvice(diagnostics: readonly Diagnostic[], script: string): string[] {
   return pitfalls.flatMap((pitfall) => {

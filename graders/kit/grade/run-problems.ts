@@ -2,7 +2,7 @@
 import { formatDiagnostic, type Diagnostic } from "../bpftrace/diagnostics.ts";
 import type { Verdict } from "../exercise.ts";
 import type { ScriptRun } from "../run/script-run.ts";
-import { labAdvice } from "./lab-advice.ts";
+import { crashAdvice, labAdvice } from "./lab-advice.ts";
 import { bpftraceMessages, stderrExcerpt } from "./stderr-excerpt.ts";
 
 function errorsOf(diagnostics: readonly Diagnostic[]): Diagnostic[] {
@@ -15,15 +15,20 @@ function summaryOf(diagnostic: Diagnostic): string {
   return (formatDiagnostic({ ...diagnostic, excerpt: "" }).split("\n")[0] ?? "").replace(/\.+$/, "");
 }
 
+/** SIGSEGV and SIGABRT: bpftrace itself failed, rather than being stopped. */
+const crashSignals = new Set([6, 11]);
+
 /** A verdict shared by every check of a task whose script never got its probes attached. */
-export function describeRejection(run: ScriptRun, script: string): Verdict | undefined {
+export function describeRejection(run: ScriptRun, script: string, scriptText = ""): Verdict | undefined {
   switch (run.ending) {
     case "rejected": {
       const diagnostics = bpftraceMessages(run.stderr);
       const first = errorsOf(diagnostics)[0];
-      const crashed = run.exit.kind === "signaled" ? ` (bpftrace was killed by signal ${run.exit.signal})` : "";
-      const what = first ? `: ${summaryOf(first)}` : crashed;
-      const advice = labAdvice(diagnostics, script).map((line) => `${line} `).join("");
+      const signal = run.exit.kind === "signaled" ? run.exit.signal : undefined;
+      const crashed =
+        signal === undefined ? "" : crashSignals.has(signal) ? ` (bpftrace itself crashed, signal ${signal}: a bug in bpftrace, not an error it found in your script)` : ` (bpftrace was killed by signal ${signal})`;
+      const what = first ? `: ${summaryOf(first)}${crashed}` : crashed;
+      const advice = [...labAdvice(diagnostics, script), ...crashAdvice(signal, scriptText)].map((line) => `${line} `).join("");
       return {
         ok: false,
         message: `bpftrace did not run ${script}${what}. ${advice}Fix what bpftrace reports below, then grade again.`,
