@@ -145,13 +145,13 @@ export default exercise({
           id: "only-comm",
           name: "prints only the writes of the command named by $1",
           points: 1,
-          verify: ({ records, output, plan }) => {
+          verify: ({ records, output, plan, script }) => {
             const returns = recordsOf(records.writer, "write").map((write) => BigInt(write.ret));
             const inOrder = integersInOrder(returns, valueLines(output.lines));
             if (inOrder.found === 0) {
               return fail("no printed number is what the workload's first write returned, so this could not be checked: print retval for every vfs_write call of the command $1.", someLines(output.lines));
             }
-            const others = eventsNotOfTheWorkload(inOrder);
+            const others = eventsNotOfTheWorkload(inOrder, script.printfs);
             if (others.length === 0) return pass;
             return fail(
               `the workload "${plan.comm}" (passed as $1) made ${plural(returns.length, "write")}, but the script printed ${plural(others.length, "more line")} like them: filter with /comm == str($1)/, or it also reports other processes, including bpftrace writing its own output.`,

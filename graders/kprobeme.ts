@@ -152,13 +152,13 @@ const newFd: Check<Plan, "text", Evidence>[] = [
     id: "only-kprobeme",
     name: "prints only kprobeme's open(2) descriptors",
     points: 1,
-    verify: ({ records, output }) => {
+    verify: ({ records, output, script }) => {
       const inOrder = integersInOrder(
         opens(records).map((open) => BigInt(open.fd)),
         valueLines(output.lines),
       );
       if (inOrder.found === 0) return fail("no printed number is the descriptor of kprobeme's first open(2) call, so this could not be checked.", someLines(output.lines));
-      const others = eventsNotOfTheWorkload(inOrder);
+      const others = eventsNotOfTheWorkload(inOrder, script.printfs);
       if (others.length === 0) return pass;
       return fail(
         `${plural(others.length, "more line")} like those of kprobeme's descriptors ${others.length === 1 ? "is" : "are"} not about its open(2) calls: filter on the process name (/comm == "kprobeme"/) and trace open(2) only.`,

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Random } from "./run/random.ts";
 import type { BpftraceOutput } from "./evidence/output.ts";
 import type { ScriptProbe } from "./evidence/probes.ts";
+import type { ScriptSource } from "./evidence/script-source.ts";
 import type { AnyWorkload, PlanOf, RecordOf, WorkloadLaunch } from "./workloads/workload.ts";
 import type { Requirement } from "./machine/requirements.ts";
 import type { Figure } from "./grade/results.ts";
@@ -34,6 +35,8 @@ export interface Evidence<Plan, Format extends OutputFormat = OutputFormat, R = 
   output: Extract<BpftraceOutput, { format: Format }>;
   /** The script's probes as bpftrace resolved them (`bpftrace -l script`). */
   probes: readonly ScriptProbe[];
+  /** The maps and printf formats of the script itself. */
+  script: ScriptSource;
 }
 
 /** A check's id keys its verdict in every report and proof: short, stable, unique in its exercise. */
@@ -133,12 +136,12 @@ export function task<Plan, Format extends OutputFormat, W extends Workloads>(spe
         args: spec.args?.(plan) ?? [],
         launches: Object.entries(spec.workloads).map(([label, workload]) => workload.launch(inputs[label] as never, label)),
         inconclusive: (records) => spec.inconclusive?.({ plan, records: typed(records) }),
-        verify: ({ output, probes, records }) => {
+        verify: ({ output, probes, records, script }) => {
           if (!isFormat(output, spec.output)) throw new Error(`task ${spec.name} expects ${spec.output} output`);
-          return new Map(spec.checks.map((check) => [check.id, check.verify({ plan, output, probes, records: typed(records) })]));
+          return new Map(spec.checks.map((check) => [check.id, check.verify({ plan, output, probes, script, records: typed(records) })]));
         },
-        figures: ({ output, probes, records }) =>
-          spec.figures && isFormat(output, spec.output) ? spec.figures({ plan, output, probes, records: typed(records) }) : [],
+        figures: ({ output, probes, records, script }) =>
+          spec.figures && isFormat(output, spec.output) ? spec.figures({ plan, output, probes, script, records: typed(records) }) : [],
       };
     },
   };

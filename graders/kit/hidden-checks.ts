@@ -32,13 +32,13 @@ export function hiddenChecks<Plan, Format extends OutputFormat, W extends Worklo
     task: spec.task,
     checks: spec.checks.map((check) => checkMetaSchema.parse({ id: check.id, name: check.name, points: check.points, hidden: true })),
     workloads: spec.workloads,
-    verify(rawPlan, { output, records, probes }) {
+    verify(rawPlan, { output, records, probes, script }) {
       const plan = spec.plan.parse(rawPlan);
       if (output.format !== spec.output) throw new Error(`hidden checks of ${spec.task} expect ${spec.output} output`);
       const typed = output as Extract<typeof output, { format: Format }>;
       // withHiddenChecks made sure the task runs these workloads under these labels.
       const typedRecords = records.byLabel as unknown as Records<W>;
-      return spec.checks.map((check) => [check.id, check.verify({ plan, output: typed, probes, records: typedRecords })]);
+      return spec.checks.map((check) => [check.id, check.verify({ plan, output: typed, probes, script, records: typedRecords })]);
     },
   };
 }

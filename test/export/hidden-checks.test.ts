@@ -8,6 +8,7 @@ import { describe, expect, test } from "vitest";
 import { exerciseIdsIn, loadExerciseFrom } from "../../graders/kit/catalog.ts";
 import { parseOutput } from "../../graders/kit/evidence/output.ts";
 import { seededRandom } from "../../graders/kit/run/random.ts";
+import { scriptSource } from "../../graders/kit/evidence/script-source.ts";
 import { hiddenCheckId, hiddenCheckName, hiddenCheckSource, repo } from "./lab-copy.ts";
 
 const kit = (file: string) => pathToFileURL(join(repo, "graders", "kit", file)).href;
@@ -31,8 +32,8 @@ describe("hidden checks", () => {
     const prepared = exercise.tasks[0]!.prepare(seededRandom(3));
     const names = (prepared.plan as { unlinks: Array<{ name: string }> }).unlinks.map((unlink) => unlink.name);
     const records = { byLabel: { unlinker: [] } };
-    const once = prepared.verify({ records, output: parseOutput(names.map((name) => `rm x ${name}\n`).join(""), "text"), probes: [] });
-    const twice = prepared.verify({ records, output: parseOutput(names.map((name) => `rm x ${name}\nrm x ${name}\n`).join(""), "text"), probes: [] });
+    const once = prepared.verify({ records, output: parseOutput(names.map((name) => `rm x ${name}\n`).join(""), "text"), probes: [], script: scriptSource("") });
+    const twice = prepared.verify({ records, output: parseOutput(names.map((name) => `rm x ${name}\nrm x ${name}\n`).join(""), "text"), probes: [], script: scriptSource("") });
     expect([...once.keys()]).toEqual(checks.map((check) => check.id));
     expect(once.get(hiddenCheckId)).toEqual({ ok: true });
     expect(twice.get(hiddenCheckId)).toMatchObject({ ok: false });

@@ -1,6 +1,7 @@
 // The one line reader of every text grader: values, not layout.
 import { describe, expect, test } from "vitest";
 import { eventsNotOfTheWorkload, integersInOrder } from "../../graders/kit/evidence/in-order.ts";
+import { printfFormats } from "../../graders/kit/evidence/printf-formats.ts";
 import { gluedValue, holds, holdsFd, integersIn, pathsIn, shapeOf, valueInAMap, valueLine, valueLines } from "../../graders/kit/evidence/line-values.ts";
 
 describe("a printed line read as values", () => {
@@ -66,13 +67,27 @@ describe("numbers the workload produced, in order", () => {
     const lines = valueLines(["COMM RET", "wr-a 17", "wr-a 4096", "wr-a 17", "total 3 writes"]);
     const inOrder = integersInOrder(expected, lines);
     expect(inOrder.found).toBe(3);
-    expect(eventsNotOfTheWorkload(inOrder)).toEqual([]);
+    expect(eventsNotOfTheWorkload(inOrder, [])).toEqual([]);
   });
 
   test("lines shaped like the workload's that match none of its events are other processes'", () => {
     const inOrder = integersInOrder(expected, valueLines(["17", "16", "4096", "16", "17", "23"]));
     expect(inOrder.found).toBe(3);
-    expect(eventsNotOfTheWorkload(inOrder).map((line) => line.line)).toEqual(["16", "16", "23"]);
+    expect(eventsNotOfTheWorkload(inOrder, []).map((line) => line.line)).toEqual(["16", "16", "23"]);
+  });
+
+  test("a summary printed by another printf is not an event, even shaped like one; a line of the events' printf is", () => {
+    const script = 'kretprobe:vfs_write /comm == str($1)/ { printf("ret=%d\\n", retval); @n = count(); } END { printf("total=%d\\n", @n); clear(@n); }';
+    const inOrder = integersInOrder(expected, valueLines(["ret=17", "ret=4096", "ret=17", "total=3"]));
+    expect(eventsNotOfTheWorkload(inOrder, printfFormats(script))).toEqual([]);
+    const unfiltered = integersInOrder(expected, valueLines(["ret=17", "ret=16", "ret=4096", "ret=17", "total=4"]));
+    expect(eventsNotOfTheWorkload(unfiltered, printfFormats(script)).map((line) => line.line)).toEqual(["ret=16"]);
+  });
+
+  test("the surest format wins: 'leaked: 5' is the summary's, not the events' '%s %d'", () => {
+    const script = 'tracepoint:syscalls:sys_exit_open /comm == "kprobeme"/ { printf("%s %d\\n", comm, args.ret); } END { printf("leaked: %d\\n", 5); }';
+    const inOrder = integersInOrder([3n, 4n], valueLines(["kprobeme 3", "kprobeme 4", "leaked: 5"]));
+    expect(eventsNotOfTheWorkload(inOrder, printfFormats(script))).toEqual([]);
   });
 
   test("out of order, only what comes in order counts: 4096 before the first 17 is not matched", () => {

@@ -4,6 +4,7 @@ import type { PreparedTask, Task, TaskRecords, Verdict, Verdicts } from "../exer
 import { parseOutput, type BpftraceOutput } from "../evidence/output.ts";
 import { plural } from "../evidence/lines.ts";
 import { scriptProbesFromListing } from "../evidence/probes.ts";
+import { scriptSource } from "../evidence/script-source.ts";
 import { headOf, trimExcerpt } from "./excerpt.ts";
 import type { CheckResult, Figure } from "./results.ts";
 import { describeEnding, describeRejection } from "./run-problems.ts";
@@ -55,8 +56,8 @@ export function describeUnread(output: BpftraceOutput): string | undefined {
   return `(${what}${advice})`;
 }
 
-/** `script` is the text of the task's script as it ran, when known. */
-export function judgeAttempt(task: Task, prepared: PreparedTask, attempt: TaskAttempt, script?: string): Judgement {
+/** `script` is the text of the task's script as it ran. */
+export function judgeAttempt(task: Task, prepared: PreparedTask, attempt: TaskAttempt, script: string): Judgement {
   const { run } = attempt;
   const rejection = describeRejection(run, task.script, script);
   if (rejection) return { kind: "judged", checks: everyCheck(task, rejection, headOf(run.stderr)), notes: [] };
@@ -77,8 +78,8 @@ export function judgeAttempt(task: Task, prepared: PreparedTask, attempt: TaskAt
   const inconclusive = prepared.inconclusive(records);
   if (inconclusive) return { kind: "inconclusive", reason: inconclusive };
 
-  const output = parseOutput(run.stdout, task.output, { stderr: run.stderr, ...(script === undefined ? {} : { script }) });
-  const evidence = { records, output, probes: scriptProbesFromListing(attempt.probeListing) };
+  const output = parseOutput(run.stdout, task.output, { stderr: run.stderr, script });
+  const evidence = { records, output, probes: scriptProbesFromListing(attempt.probeListing), script: scriptSource(script) };
   const verdicts: Verdicts = prepared.verify(evidence);
   const figures = prepared.figures(evidence);
   const problems = [describeEnding(run), describeUnread(output)].filter((note) => note !== undefined);

@@ -3,7 +3,7 @@
 // Records missing from the pipe mean something else read it while the workload ran (a script's
 // cat() of /proc/PID/fd/1): that run proves nothing, and it is the script's doing.
 import type { WorkloadResult } from "../run/script-run.ts";
-import { MissingRecordsError, RecordError, type AnyWorkload } from "../workloads/workload.ts";
+import { MissingRecordsError, RecordError, RecordSchemaError, type AnyWorkload } from "../workloads/workload.ts";
 
 export type WorkloadProblem =
   /** The script interfered with the workload: the task's checks fail with this message. */
@@ -25,13 +25,18 @@ function tampered(workload: WorkloadResult, what: string): WorkloadReading {
 
 const machineFailure = (message: string): WorkloadReading => ({ kind: "problem", problem: { blame: "machine", message } });
 
-/** The workload's records, parsed with its definition, or what went wrong. */
+/**
+ * The workload's records, parsed with its definition, or what went wrong. A whole record that the
+ * definition refuses is nobody's script's doing: bpflab's workload and its definition disagree
+ * (or a transcript comes from another version of them); that throws, as a bug in bpflab.
+ */
 export function readWorkload(definition: AnyWorkload, workload: WorkloadResult): WorkloadReading {
   let records: { op: string }[];
   try {
     records = definition.parse(workload.stdout);
   } catch (error) {
     if (error instanceof MissingRecordsError) return tampered(workload, error.message);
+    if (error instanceof RecordSchemaError) throw new Error(`the workload ${workload.label}'s records do not fit bpflab's definition of ${workload.program}: ${error.message}`);
     if (error instanceof RecordError && workload.exit.kind === "exited" && workload.exit.code === 0) return tampered(workload, error.message);
     return machineFailure(`the workload ${workload.label} failed: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -41,8 +41,11 @@ export class RecordError extends Error {
 /** Records numbered out of turn: someone else read some of them from the workload's pipe. */
 export class MissingRecordsError extends RecordError {}
 
-function issues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "plan"}: ${issue.message}`).join("; ");
+/** A whole record, in its turn, that the workload's definition does not accept: bpflab's own mismatch. */
+export class RecordSchemaError extends RecordError {}
+
+function issues(error: z.ZodError, whole: string): string {
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : whole}: ${issue.message}`).join("; ");
 }
 
 export function parseRecordLines<Rec>(stdout: string, schema: z.ZodType<Rec>, program: string, firstSeq = 0): Rec[] {
@@ -60,7 +63,7 @@ export function parseRecordLines<Rec>(stdout: string, schema: z.ZodType<Rec>, pr
       throw new MissingRecordsError(index + 1, line, `record number ${String(seq)} comes where record ${firstSeq + index} belongs`);
     }
     const result = schema.safeParse(seq === undefined ? value : record);
-    if (!result.success) throw new RecordError(index + 1, line, `not a valid ${program} record (${issues(result.error)})`);
+    if (!result.success) throw new RecordSchemaError(index + 1, line, `not a valid ${program} record (${issues(result.error, "record")})`);
     return result.data;
   });
 }
@@ -86,7 +89,7 @@ export function defineWorkload<Program extends string, PlanInput, Plan, Rec exte
     program: spec.program,
     launch(input, label = spec.program) {
       const result = spec.plan.safeParse(input);
-      if (!result.success) throw new Error(`invalid ${spec.program} plan: ${issues(result.error)}`);
+      if (!result.success) throw new Error(`invalid ${spec.program} plan: ${issues(result.error, "plan")}`);
       const comm = commOf(result.data);
       const lines = [...(comm === undefined ? [] : [`comm ${comm}`]), ...spec.render(result.data)];
       return { program: spec.program, stdin: lines.map((line) => `${line}\n`).join(""), label };
