@@ -20,12 +20,14 @@ export async function regradeCommand(dir: string, options: RegradeCommandOptions
     const report = { submissions: regraded.submissions, shard: regraded.shard, classSize: regraded.classSize, hiddenVisibility: options.hiddenVisibility };
     await emitReport(report, options);
     const changes = describeChanges(regraded.exercises);
+    const kept = regraded.exercises.filter((each) => each.kept !== undefined);
+    const changed = changes.length - kept.length;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const keptNote = kept.length > 0 ? `; ${kept.length} kept as recorded` : "";
     process.stderr.write(
-      `bpflab: regraded ${regraded.exercises.length} exercises of ${regraded.submissions.length} submissions in ${seconds} s, no lab machine; ${changes.length === 0 ? "nothing changed" : `${changes.length} changed`}${options.out ? `; reports in ${options.out}` : ""}\n`,
+      `bpflab: regraded ${regraded.exercises.length} exercises of ${regraded.submissions.length} submissions in ${seconds} s, no lab machine; ${changed === 0 ? "nothing changed" : `${changed} changed`}${keptNote}${options.out ? `; reports in ${options.out}` : ""}\n`,
     );
     for (const change of changes) process.stderr.write(`  ${change}\n`);
-    const kept = regraded.exercises.filter((each) => each.kept !== undefined);
     if (kept.length > 0 || notGradable(report).length > 0) process.exitCode = 1;
   } catch (error) {
     process.stderr.write(`bpflab: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -35,9 +35,6 @@ async function clearSubmissions(machine: LabMachine): Promise<void> {
   if (exit.kind !== "exited" || exit.code !== 0) throw new Error(`could not clear ${submissionsFolder} in the lab machine (${JSON.stringify(exit)})`);
 }
 
-/** A task that cannot be judged: its workloads failed, or never brought about what its checks need. */
-class NotGradableError extends Error {}
-
 export const runsBeforeInconclusive = 3;
 
 /** The random draws of a task's runs: the first depends on the seed alone, so that --seed replays it. */
@@ -65,6 +62,8 @@ interface GradedTask {
   record: TaskRecord;
   /** A grader that threw while judging: the exercise is not gradable, and the record is kept for a regrade. */
   graderError?: unknown;
+  /** The workloads failed, or never brought about what the checks need: not gradable, the record kept. */
+  notGradable?: string;
 }
 
 async function gradeTask(exercise: Exercise, task: Task, index: number, submissionRoot: string, machine: LabMachine, options: GradeOptions): Promise<GradedTask> {
@@ -91,9 +90,9 @@ async function gradeTask(exercise: Exercise, task: Task, index: number, submissi
     } catch (graderError) {
       return { checks: [], notes, record, graderError };
     }
-    if (judgement.kind === "not-gradable") throw new NotGradableError(judgement.reason);
+    if (judgement.kind === "not-gradable") return { checks: [], notes, record, notGradable: judgement.reason };
     if (judgement.kind === "judged") return { checks: judgement.checks, notes: [...notes, ...judgement.notes], record, ...(judgement.figures ? { figures: judgement.figures } : {}) };
-    if (attempt + 1 >= runsBeforeInconclusive) throw new NotGradableError(`${task.name}: ${judgement.reason} (${runsBeforeInconclusive} runs in a row)`);
+    if (attempt + 1 >= runsBeforeInconclusive) return { checks: [], notes, record, notGradable: `${task.name}: ${judgement.reason} (${runsBeforeInconclusive} runs in a row)` };
     notes.push(inconclusiveNote(task.script, attempt, judgement.reason));
   }
 }
@@ -107,12 +106,14 @@ interface MachineGrade {
 async function gradeOnMachine(exercise: Exercise, submissionRoot: string, machine: LabMachine, isolation: Isolation, options: GradeOptions): Promise<MachineGrade> {
   await clearSubmissions(machine);
   const graded: GradedTask[] = [];
-  // Every task runs even after a grader failed on one, so that a regrade with the fixed grader has all the evidence.
+  // Every task runs even after one could not be judged, so that a regrade (with a fixed grader) has all the evidence.
   for (const [index, task] of exercise.tasks.entries()) graded.push(await gradeTask(exercise, task, index, submissionRoot, machine, options));
   const review = await reviewAnswers(exercise, submissionRoot);
   const records = graded.map((task) => task.record);
   const failed = graded.find((task) => task.graderError !== undefined);
   if (failed) return { result: { ...internalError(exercise, options.seed, failed.graderError), machine: machine.info, isolation }, records, review };
+  const unjudged = graded.find((task) => task.notGradable !== undefined);
+  if (unjudged?.notGradable) return { result: { ...notGradableResult(exercise, options.seed, unjudged.notGradable), machine: machine.info, isolation }, records, review };
   const result = exerciseResult(exercise, {
     checks: graded.flatMap((task) => task.checks),
     notes: graded.flatMap((task) => task.notes),
@@ -163,7 +164,6 @@ export async function gradeExercise(exercise: Exercise, submissionRoot: string, 
       }
       return result;
     } catch (error) {
-      if (error instanceof NotGradableError) return notGradableResult(exercise, options.seed, error.message);
       if (!(error instanceof MachineLostError) && !offer.machine.failure) return internalError(exercise, options.seed, error);
       await provider.discard(offer.machine);
       lastLoss = offer.machine.failure ?? (error instanceof Error ? error.message : String(error));

@@ -92,6 +92,8 @@ class Worker {
     const problems = await folderProblems(submission.root, exercise.id);
     if (problems.length > 0) return refusedResult(exercise, seed, problems);
     let reason = "";
+    // The last not gradable result keeps its transcript, so a regrade can judge it once bpflab is fixed.
+    let last: ExerciseResult | undefined;
     for (let attempt = 1; attempt <= 2; attempt++) {
       if (attempt === 2) {
         this.options.events?.retrying(this.number, submission, exercise, reason);
@@ -104,12 +106,13 @@ class Worker {
         });
         const result = await withTimeout(grading, this.options.exerciseTimeoutMs);
         if (result.gradable) return result;
+        last = result;
         reason = result.reason ?? "unknown reason";
       } catch (error) {
         reason = `the harness failed: ${error instanceof Error ? error.message : String(error)}`;
       }
     }
-    return notGradableResult(exercise, seed, reason);
+    return last ?? notGradableResult(exercise, seed, reason);
   }
 
   private async replaceProvider(): Promise<void> {

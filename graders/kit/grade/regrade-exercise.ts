@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { Exercise, PreparedTask, Task } from "../exercise.ts";
 import { exerciseResult, notGradableResult } from "./exercise-result.ts";
 import { everyCheck, judgeAttempt, type Judgement } from "./judge-task.ts";
-import { inconclusiveNote, internalError, machineLossNote, scriptNotes, taskRandom } from "./grade-exercise.ts";
+import { inconclusiveNote, machineLossNote, scriptNotes, taskRandom } from "./grade-exercise.ts";
 import type { CheckResult, ExerciseResult, Figure } from "./results.ts";
 import type { TaskAttempt, TaskRecord } from "./task-attempt.ts";
 import type { Transcript } from "./transcript.ts";
@@ -42,6 +42,11 @@ function regradeTask(task: Task, index: number, record: TaskRecord, seed: number
   throw new DoesNotFit(`today's grader finds every recorded run of "${task.name}" inconclusive`);
 }
 
+/** Where the recorded run happened, for a result judged from it. */
+function recordedContext(transcript: Transcript) {
+  return { ...(transcript.machine ? { machine: transcript.machine } : {}), ...(transcript.result.isolation ? { isolation: transcript.result.isolation } : {}) };
+}
+
 export function regradeExercise(exercise: Exercise, transcript: Transcript, transcriptPath?: string): Regrade {
   if (transcript.exercise !== exercise.id) return { kind: "refused", reason: `the transcript is of ${transcript.exercise}, not ${exercise.id}` };
   if (transcript.tasks.length !== exercise.tasks.length) {
@@ -56,14 +61,16 @@ export function regradeExercise(exercise: Exercise, transcript: Transcript, tran
       const record = transcript.tasks[index];
       if (!record) throw new DoesNotFit(`the transcript has no run of "${task.name}"`);
       const regraded = regradeTask(task, index, record, transcript.seed);
-      if ("notGradable" in regraded) return { kind: "regraded", result: { ...notGradableResult(exercise, transcript.seed, regraded.notGradable), ...where } };
+      if ("notGradable" in regraded) return { kind: "regraded", result: { ...notGradableResult(exercise, transcript.seed, regraded.notGradable), ...recordedContext(transcript), ...where } };
       checks.push(...regraded.checks);
       notes.push(...regraded.notes);
       figures.push(...(regraded.figures ?? []));
     }
   } catch (error) {
     if (error instanceof DoesNotFit) return { kind: "refused", reason: `${error.message}: it needs a real regrade` };
-    return { kind: "regraded", result: { ...internalError(exercise, transcript.seed, error), ...where } };
+    // Today's grader is at fault, not the recorded run: the recorded result stands until it is fixed.
+    process.stderr.write(`bpflab: today's grader of ${exercise.id} failed on a recorded run (seed ${transcript.seed}): ${error instanceof Error ? error.stack : String(error)}\n`);
+    return { kind: "refused", reason: `today's grader of ${exercise.id} failed on the recorded run (${error instanceof Error ? error.message.split("\n")[0] : String(error)}): fix it and regrade` };
   }
   const result = exerciseResult(exercise, {
     checks,
@@ -71,8 +78,7 @@ export function regradeExercise(exercise: Exercise, transcript: Transcript, tran
     figures,
     review: transcript.review,
     seed: transcript.seed,
-    ...(transcript.machine ? { machine: transcript.machine } : {}),
-    ...(transcript.result.isolation ? { isolation: transcript.result.isolation } : {}),
+    ...recordedContext(transcript),
   });
   return { kind: "regraded", result: { ...result, ...where } };
 }
