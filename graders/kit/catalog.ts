@@ -3,8 +3,14 @@
 import { existsSync, readdirSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
+import { z } from "zod";
 import type { Exercise } from "./exercise.ts";
 import { hiddenModuleSchema, rejectInlineHidden, withHiddenChecks } from "./hidden-checks.ts";
+
+/** What a grader module exports: exercise({...})'s value. Its tasks were built by task(), which checks their checks. */
+const graderModuleSchema = z.custom<Exercise>(
+  (value) => typeof value === "object" && value !== null && "id" in value && "tasks" in value && Array.isArray((value as { tasks: unknown }).tasks),
+);
 
 const defaultGradersDir = fileURLToPath(new URL("..", import.meta.url));
 export const hiddenSuffix = ".hidden.ts";
@@ -42,8 +48,8 @@ export async function loadExerciseFrom(gradersDir: string, id: string): Promise<
   if (!known.includes(id)) {
     throw new Error(`there is no exercise "${id}"; known exercises: ${known.join(", ")}`);
   }
-  const module = (await import(pathToFileURL(join(gradersDir, `${id}.ts`)).href)) as { default: Exercise };
-  const exercise = module.default;
+  const module = (await import(pathToFileURL(join(gradersDir, `${id}.ts`)).href)) as { default: unknown };
+  const exercise = graderModuleSchema.parse(module.default, { error: () => `graders/${id}.ts must export default exercise({ ... })` });
   rejectInlineHidden(exercise, `graders/${id}.ts`);
   requireScripts(exercise, dirname(gradersDir));
   const hiddenPath = join(gradersDir, `${id}${hiddenSuffix}`);

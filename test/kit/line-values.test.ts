@@ -14,6 +14,7 @@ describe("a printed line read as values", () => {
     ['{"comm": "rm", "parent": "notes", "file": "todo.txt"}'],
     ["rm               notes            todo.txt"],
     ["12:01:02 4242 rm [notes] todo.txt;"],
+    ["rm notes->todo.txt"],
   ])("%s holds rm, notes and todo.txt", (line) => {
     const read = valueLine(line);
     for (const value of ["rm", "notes", "todo.txt"]) expect(holds(read, value), value).toBe(true);
@@ -34,7 +35,9 @@ describe("a printed line read as values", () => {
   });
 
   test("descriptors: 8, fd=8, #8 and the lab's (fd8): all hold fd 8; 18 does not", () => {
-    for (const line of ["sudo 8 libx.so", "sudo fd=8 libx.so", "sudo (fd8):  libx.so", "sudo mapped libx.so (descriptor #8)"]) expect(holdsFd(valueLine(line), 8), line).toBe(true);
+    for (const line of ["sudo 8 libx.so", "sudo fd=8 libx.so", "sudo (fd8):  libx.so", "sudo mapped libx.so (descriptor #8)", "sudo FD8 libx.so", "sudo fd_8 libx.so", "sudo 8->libx.so"]) {
+      expect(holdsFd(valueLine(line), 8), line).toBe(true);
+    }
     expect(holdsFd(valueLine("sudo (fd18):  libx.so"), 8)).toBe(false);
   });
 
@@ -46,6 +49,8 @@ describe("a printed line read as values", () => {
     expect(pathsIn("open file=/tmp/a b/c.conf (fd 3) /var/tmp/x.log. notes/todo.txt")).toEqual(["/tmp/a", "/var/tmp/x.log"]);
     expect(pathsIn('"/tmp/q/r.state",3')).toEqual(["/tmp/q/r.state"]);
     expect(pathsIn("/var/tmp/x/y.conf: opened by kprobeme")).toEqual(["/var/tmp/x/y.conf"]);
+    expect(pathsIn("/tmp/x/y.state:4242 path=/tmp/z")).toEqual(["/tmp/x/y.state", "/tmp/z"]);
+    expect(pathsIn("Tracing open(2) of kprobeme / Ctrl-C to end")).toEqual([]);
   });
 
   test("a line's shape: words and numbers, so that one printf's lines share it", () => {

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Exercise } from "../../graders/kit/exercise.ts";
 import type { Lab } from "../../vm/labs.ts";
-import { wrongAnswers } from "./wrong-answers.ts";
+import { macroWithPositional } from "../../graders/kit/grade/lab-advice.ts";
+import { wrongAnswers, type WrongAnswer } from "./wrong-answers.ts";
 
 export const repo = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -28,7 +29,7 @@ function refusedInLab(script: string, lab: Lab): string | undefined {
   const includes = [...script.matchAll(/^\s*#include\s*<([^>]+)\.h>/gm)].map((match) => `${match[1]}.h`);
   const unparseable = includes.find((header) => lab.facts.kernelHeaders.unparseable.includes(header));
   if (unparseable) return `bpftrace cannot parse <${unparseable}> in the ${lab.name} lab: ${lab.facts.kernelHeaders.note}`;
-  if (lab.facts.positionalInMacroCrashes && /^\s*#define\s+\w+\s.*\$\d/m.test(script)) {
+  if (lab.facts.positionalInMacroCrashes && macroWithPositional(script)) {
     return `bpftrace crashes in the ${lab.name} lab loading a #define whose body uses a positional parameter`;
   }
   return undefined;
@@ -52,11 +53,9 @@ function rightAnswers(exercise: Exercise, lab: Lab): ProofCase[] {
     });
 }
 
-/** The lab text's fget example, unclamped: refused by 0.23's verifier, loaded by 0.27's. */
-function wrongInLab(exercise: string, wrong: { case: string; fails: readonly string[] }, lab: Lab): Pick<ProofCase, "fails" | "because"> {
-  if (exercise === "fget-retval" && wrong.case === "unclamped" && lab.facts.unclampedStrcontainsLoads) {
-    return { fails: [], because: `the ${lab.name} lab's bpftrace loads strcontains() of an unclamped str(): the lab text's example runs there` };
-  }
+/** A wrong answer that a lab's bpftrace makes right (wrong-answers.ts names the fact), or loses its checks. */
+function wrongInLab(wrong: WrongAnswer, lab: Lab): Pick<ProofCase, "fails" | "because"> {
+  if (wrong.rightWhere && lab.facts[wrong.rightWhere.fact]) return { fails: [], because: `in the ${lab.name} lab ${wrong.rightWhere.why}` };
   return { fails: wrong.fails };
 }
 
@@ -68,7 +67,7 @@ export function proofCases(exercise: Exercise, lab: Lab): ProofCase[] {
       exercise: exercise.id,
       name: `wrong/${wrong.case}`,
       submissionRoot: join(repo, "fixtures/submissions", exercise.id, wrong.case),
-      ...wrongInLab(exercise.id, wrong, lab),
+      ...wrongInLab(wrong, lab),
     })),
   ];
 }

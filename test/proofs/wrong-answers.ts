@@ -1,10 +1,25 @@
 // The wrong answers under fixtures/submissions/<exercise>/<case>/, and the checks (by id) each
 // mistake must fail; every other check must pass. A case that leaves a script out fails that
 // script's checks with "was not found".
-export const wrongAnswers: Readonly<Record<string, ReadonlyArray<{ case: string; fails: readonly string[] }>>> = {
+import type { Lab } from "../../vm/labs.ts";
+
+type BooleanFact = { [Fact in keyof Lab["facts"]]: Lab["facts"][Fact] extends boolean ? Fact : never }[keyof Lab["facts"]];
+
+export interface WrongAnswer {
+  case: string;
+  fails: readonly string[];
+  /** Where a lab's fact makes this answer right after all, and why (it then fails nothing). */
+  rightWhere?: { fact: BooleanFact; why: string };
+}
+
+export const wrongAnswers: Readonly<Record<string, readonly WrongAnswer[]>> = {
   "fget-retval": [
     { case: "starter", fails: ["fd", "only-matching"] },
-    { case: "unclamped", fails: ["probe", "every-file", "fd", "comm", "only-matching"] },
+    {
+      case: "unclamped",
+      fails: ["probe", "every-file", "fd", "comm", "only-matching"],
+      rightWhere: { fact: "unclampedStrcontainsLoads", why: "bpftrace loads strcontains() of an unclamped str(): the lab text's example runs there" },
+    },
     { case: "lab-crack", fails: ["every-file", "fd", "comm", "only-matching"] },
     { case: "no-filter", fails: ["only-matching"] },
   ],

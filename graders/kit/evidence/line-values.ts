@@ -5,8 +5,11 @@
 // values with what the workload really did, so padded columns, headers, labels and extra
 // fields never cost points, and a line cannot pass by the way it is laid out.
 
-/** Characters that separate values; "-", "." and "_" stay inside words (rm-a1b2, todo.txt). */
-const SEPARATORS = /[\s/,;:=()[\]{}<>|"'`#]+/;
+/**
+ * What separates values: whitespace, punctuation and arrows (notes->todo.txt); "-", "." and "_"
+ * stay inside words (rm-a1b2, todo.txt).
+ */
+const SEPARATORS = /(?:[-=]>|[\s/,;:=()[\]{}<>|"'`#])+/;
 /** Sentence punctuation a value may be followed by. */
 const TRAILING = /[.!?]+$/;
 
@@ -33,9 +36,9 @@ export function holds(line: ValueLine, value: string): boolean {
   return line.words.some((word) => sameWord(word, value));
 }
 
-/** Whether the line holds a descriptor: "8", or the lab's own "(fd8):". */
+/** Whether the line holds a descriptor: "8", or fd8, FD8, fd-8, fd_8 ("(fd8):" is the lab's own). */
 export function holdsFd(line: ValueLine, fd: number): boolean {
-  return holds(line, String(fd)) || holds(line, `fd${fd}`);
+  return line.words.some((word) => new RegExp(`^(?:fd[-_]?)?${fd}$`, "i").test(word.replace(TRAILING, "")));
 }
 
 /** The integers the line holds as words, in order ("fd8" counts as 8). */
@@ -46,12 +49,16 @@ export function integersIn(line: ValueLine): bigint[] {
   });
 }
 
-/** Punctuation that may follow a path in a sentence or a label ("/tmp/a.conf: opened"). */
-const AFTER_PATH = /[.!?:]+$/;
+/** Punctuation that may follow a path in a sentence ("/tmp/a.conf. Then ..."). */
+const AFTER_PATH = /[.!?]+$/;
 
-/** Absolute paths printed in the line, e.g. "/tmp/a/b.conf" in `open file=/tmp/a/b.conf (fd 3)`. */
+/**
+ * Absolute paths printed in the line, e.g. "/tmp/a/b.conf" in `open file=/tmp/a/b.conf (fd 3)` or
+ * `/tmp/a/b.conf:4242`. A path ends at whitespace, quotes, brackets, ",", ";", ":", "=" (no path of
+ * this lab holds one) or sentence punctuation; a lone "/" is not a path.
+ */
 export function pathsIn(line: string): string[] {
-  return [...line.matchAll(/(?<![\w.-])\/[^\s"'`,;()[\]{}<>|]*/g)].map((match) => match[0].replace(AFTER_PATH, ""));
+  return [...line.matchAll(/(?<![\w.-])\/[^\s"'`,;:=()[\]{}<>|]+/g)].map((match) => match[0].replace(AFTER_PATH, "")).filter((path) => path !== "/");
 }
 
 /**

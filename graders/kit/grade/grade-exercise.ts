@@ -68,7 +68,7 @@ interface GradedTask {
 
 async function gradeTask(exercise: Exercise, task: Task, index: number, submissionRoot: string, machine: LabMachine, options: GradeOptions): Promise<GradedTask> {
   const script = await readSubmissionFile(submissionRoot, exercise.id, task.script);
-  const record: TaskRecord = { task: task.name, output: task.output, script, attempts: [] };
+  const record: TaskRecord = { task: task.name, file: task.script, output: task.output, script, attempts: [] };
   if (script.kind === "unusable") return { checks: everyCheck(task, { ok: false, message: script.message }), notes: [], record };
   const notes = scriptNotes(record, task.script);
 

@@ -72,9 +72,15 @@ function firstMatch(clue: Clue, diagnostics: readonly Diagnostic[]): RegExpExecA
  */
 export function crashAdvice(signal: number | undefined, scriptText: string): string[] {
   if (signal !== 11) return [];
-  const macro = /^\s*#define\s+(\w+)\s.*(\$\d)/m.exec(scriptText);
+  const macro = macroWithPositional(scriptText);
   if (!macro) return [];
-  return [`Some bpftrace versions crash on a #define whose body uses a positional parameter, as ${macro[1]} uses ${macro[2]}: write ${macro[2]} (or str(${macro[2]})) where ${macro[1]} stands, without the macro.`];
+  return [`Some bpftrace versions crash on a #define whose body uses a positional parameter, as ${macro.name} uses ${macro.parameter}: write ${macro.parameter} (or str(${macro.parameter})) where ${macro.name} stands, without the macro.`];
+}
+
+/** A #define whose body uses a positional parameter ($1), the first one in the script. */
+export function macroWithPositional(scriptText: string): { name: string; parameter: string } | undefined {
+  const match = /^\s*#define\s+(\w+)\s.*(\$\d)/m.exec(scriptText);
+  return match?.[1] && match[2] ? { name: match[1], parameter: match[2] } : undefined;
 }
 
 /** The advice for every pitfall the run's messages show, in the table's order. */

@@ -28,6 +28,7 @@ function fits(task: Task, prepared: PreparedTask, attempt: TaskAttempt): void {
 
 function regradeTask(task: Task, index: number, record: TaskRecord, seed: number): { checks: CheckResult[]; notes: string[]; figures?: Figure[] } | { notGradable: string } {
   if (record.task !== task.name) throw new DoesNotFit(`the grader's task ${index + 1} is "${task.name}", the transcript's "${record.task}"`);
+  if (record.file !== task.script) throw new DoesNotFit(`task "${task.name}" now runs ${task.script}, the recorded run ${record.file}`);
   if (record.output !== task.output) throw new DoesNotFit(`task "${task.name}" now runs bpftrace with ${task.output} output, the recorded run used ${record.output}`);
   if (record.script.kind === "unusable") return { checks: everyCheck(task, { ok: false, message: record.script.message }), notes: [] };
   const notes = scriptNotes(record, task.script);

@@ -20,6 +20,8 @@ export interface TaskAttempt {
 
 export interface TaskRecord {
   task: string;
+  /** The student's file the task ran, relative to the exercise folder. */
+  file: string;
   /** How bpftrace printed: text, or -f json. */
   output: "text" | "json";
   script: ScriptFile;

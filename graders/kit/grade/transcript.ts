@@ -40,6 +40,7 @@ const taskAttemptSchema = z.object({
 
 const taskRecordSchema = z.object({
   task: z.string(),
+  file: z.string(),
   output: z.enum(["text", "json"]),
   script: z.discriminatedUnion("kind", [
     z.object({ kind: z.literal("ok"), text: z.string(), normalized: z.array(z.string()) }),

@@ -2,7 +2,7 @@
 // replaces it when it dies. Which backend it boots is decided by the backend list it is given,
 // less the backends whose kernel its isolation policy refuses: those are never tried.
 import type { Requirement } from "./requirements.ts";
-import type { Progress } from "../ui/progress.ts";
+import type { VmProgress as Progress } from "../../../vm/progress.ts";
 import { isolationOn, type Isolation, type IsolationPolicy, type Kernel } from "./isolation.ts";
 import type { LabMachine } from "./lab-machine.ts";
 

@@ -1,11 +1,9 @@
 import ora, { type Ora } from "ora";
+import type { VmProgress } from "../../../vm/progress.ts";
 
 /** What a student sees while they wait: a spinner on a terminal, plain lines elsewhere. */
-export interface Progress {
-  step(text: string): void;
-  done(text: string): void;
-  fail(text: string): void;
-}
+export type Progress = VmProgress;
+export { silentProgress } from "../../../vm/progress.ts";
 
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
   if (!stream.isTTY) return plainProgress(stream);
@@ -31,4 +29,3 @@ export function plainProgress(stream: NodeJS.WritableStream = process.stderr): P
   return { step: write, done: write, fail: write };
 }
 
-export const silentProgress: Progress = { step() {}, done() {}, fail() {} };

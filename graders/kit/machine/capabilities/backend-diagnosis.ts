@@ -1,7 +1,7 @@
 // What `bpflab doctor` learns about one backend: usable or not and why, and what its machine
 // can do, asked from inside it.
 import type { Needs } from "../requirements.ts";
-import type { Progress } from "../../ui/progress.ts";
+import type { VmProgress as Progress } from "../../../../vm/progress.ts";
 import type { CapabilitySummary, MachineCapabilities } from "./capabilities.ts";
 import type { LabMachine, MachineInfo } from "../lab-machine.ts";
 import type { Backend } from "../lab-provider.ts";

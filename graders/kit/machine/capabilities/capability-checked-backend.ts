@@ -2,7 +2,7 @@
 // machine started to answer is kept and handed to the next boot(), so a check costs no
 // extra start; when the answer is no, it is stopped at once.
 import type { Needs, Requirement } from "../requirements.ts";
-import { silentProgress, type Progress } from "../../ui/progress.ts";
+import { silentProgress, type VmProgress as Progress } from "../../../../vm/progress.ts";
 import { diagnoseMachine, type BackendDiagnosis, type DiagnosableBackend } from "./backend-diagnosis.ts";
 import { MachineCapabilities, type CapabilitySummary } from "./capabilities.ts";
 import type { Kernel } from "../isolation.ts";

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Progress } from "../../ui/progress.ts";
+import type { VmProgress as Progress } from "../../../../vm/progress.ts";
 import { userSpacePackages } from "../agent/agent-machine.ts";
 import { connectAgentMachine } from "../agent/connect-agent.ts";
 import { featureHints } from "../capabilities/backend-diagnosis.ts";

@@ -5,7 +5,7 @@ import { link, copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cacheRoot, ensureLabImage, recipeHash } from "../../../../vm/image.ts";
 import type { Lab } from "../../../../vm/labs.ts";
-import type { Progress } from "../../ui/progress.ts";
+import type { VmProgress as Progress } from "../../../../vm/progress.ts";
 import { loadTestcontainers, type DockerClient } from "./testcontainers-runtime.ts";
 
 /** Where the image keeps the lab image's package manifest (the VM reads it from the cache). */

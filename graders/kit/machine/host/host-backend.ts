@@ -3,7 +3,7 @@
 // host that is itself a lab machine (host-readiness.ts).
 import { spawn } from "node:child_process";
 import { Duplex } from "node:stream";
-import type { Progress } from "../../ui/progress.ts";
+import type { VmProgress as Progress } from "../../../../vm/progress.ts";
 import { connectAgentMachine } from "../agent/connect-agent.ts";
 import { featureHints } from "../capabilities/backend-diagnosis.ts";
 import { capabilityCheckedBackend, type MachineSource } from "../capabilities/capability-checked-backend.ts";

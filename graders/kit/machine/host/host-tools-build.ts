@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { cacheRoot } from "../../../../vm/image.ts";
 import { requireTools } from "../../../../vm/system-tools.ts";
-import type { Progress } from "../../ui/progress.ts";
+import type { VmProgress as Progress } from "../../../../vm/progress.ts";
 
 const repoRoot = fileURLToPath(new URL("../../../..", import.meta.url));
 const agentSource = join(repoRoot, "vm/guest/agent.c");

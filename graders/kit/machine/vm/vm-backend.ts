@@ -9,7 +9,7 @@ import type { Accelerator } from "../../../../vm/qemu.ts";
 import { discardSnapshot, hasSnapshot, saveSnapshot, snapshotFile } from "../../../../vm/snapshot.ts";
 import { resourceLimits } from "../../host/cgroup-limits.ts";
 import { requireTools } from "../../../../vm/system-tools.ts";
-import { silentProgress, type Progress } from "../../ui/progress.ts";
+import { silentProgress, type VmProgress as Progress } from "../../../../vm/progress.ts";
 import type { AgentConnection } from "../agent/agent-client.ts";
 import { connectAgentMachine } from "../agent/connect-agent.ts";
 import type { LabMachine } from "../lab-machine.ts";
