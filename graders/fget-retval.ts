@@ -3,6 +3,7 @@
 // substring is "crack"; here it is random, given as $1.
 import { exercise, fail, pass, task, type Verdict } from "./kit/exercise.ts";
 import { gluedValue, holds, holdsFd, valueInAMap, valueLines, type ValueLine } from "./kit/evidence/line-values.ts";
+import { linesFor, withLinesFor, type Found } from "./kit/evidence/lines-for.ts";
 import { plural, someLines } from "./kit/evidence/lines.ts";
 import { attachesTo } from "./kit/evidence/probes.ts";
 import { mapper, type MmapRecord } from "./kit/workloads/mapper.ts";
@@ -18,26 +19,23 @@ interface Plan {
   mappings: Array<{ name: string; fd: number }>;
 }
 
-type Printed = { mmap: MmapRecord; line: ValueLine };
-
 /** For each file the workload mapped whose name contains the substring, the first line naming it, if any. */
-function matchingFiles(mmaps: readonly MmapRecord[], substring: string, lines: readonly ValueLine[]): Array<{ mmap: MmapRecord; line?: ValueLine }> {
-  return mmaps
-    .filter((mmap) => mmap.name.includes(substring))
-    .map((mmap) => {
-      const line = lines.find((candidate) => holds(candidate, mmap.name));
-      return line ? { mmap, line } : { mmap };
-    });
+function matchingFiles(mmaps: readonly MmapRecord[], substring: string, lines: readonly ValueLine[]) {
+  return linesFor(
+    mmaps.filter((mmap) => mmap.name.includes(substring)),
+    (mmap) => mmap.name,
+    lines,
+  );
 }
 
 /** Judges the lines printed for the workload's matching files, or says there are none to judge. */
-function withPrintedFiles(mmaps: readonly MmapRecord[], plan: Plan, printed: readonly string[], judge: (files: Printed[]) => Verdict): Verdict {
-  const files = matchingFiles(mmaps, plan.substring, valueLines(printed)).filter((file): file is Printed => file.line !== undefined);
-  if (files.length > 0) return judge(files);
-  return fail(
-    'no line names a file the workload mapped whose name contains $1, so this could not be checked: print "<comm> (fd<N>):  <name>" from kretfunc:fget for those files.',
-    someLines(printed),
-  );
+function withPrintedFiles(mmaps: readonly MmapRecord[], plan: Plan, printed: readonly string[], judge: (files: Found<MmapRecord>[]) => Verdict): Verdict {
+  const nothing = () =>
+    fail(
+      'no line names a file the workload mapped whose name contains $1, so this could not be checked: print "<comm> (fd<N>):  <name>" from kretfunc:fget for those files.',
+      someLines(printed),
+    );
+  return withLinesFor(matchingFiles(mmaps, plan.substring, valueLines(printed)), nothing, judge);
 }
 
 /** A name cut short: str(ptr, N) keeps N-1 characters. */
@@ -90,7 +88,7 @@ export default exercise({
             const lines = valueLines(output.lines);
             const files = matchingFiles(recordsOf(records.mapper, "mmap"), plan.substring, lines);
             const missing = files.filter((file) => !file.line);
-            const first = missing[0]?.mmap;
+            const first = missing[0]?.item;
             if (!first) return pass;
             const why = gluedValue(lines, first.name) ?? valueInAMap(output.text.mapPrints, first.name);
             const hint = why
@@ -110,11 +108,11 @@ export default exercise({
           points: 1,
           verify: ({ records, output, plan }) =>
             withPrintedFiles(recordsOf(records.mapper, "mmap"), plan, output.lines, (files) => {
-              const wrong = files.filter((file) => !holdsFd(file.line, file.mmap.fd));
+              const wrong = files.filter((file) => !holdsFd(file.line, file.item.fd));
               const example = wrong[0];
               if (!example) return pass;
               return fail(
-                `each line should show the descriptor fget() was called with (args.fd), as the lab does with "(fd<N>):"; ${example.mmap.name} was mapped through fd ${example.mmap.fd}, but its line does not hold ${example.mmap.fd}.`,
+                `each line should show the descriptor fget() was called with (args.fd), as the lab does with "(fd<N>):"; ${example.item.name} was mapped through fd ${example.item.fd}, but its line does not hold ${example.item.fd}.`,
                 someLines(wrong.map((file) => file.line.line)),
               );
             }),

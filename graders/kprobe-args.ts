@@ -3,6 +3,7 @@
 import { exercise, fail, pass, task, type Verdict } from "./kit/exercise.ts";
 import { eventsNotOfTheWorkload, integersInOrder } from "./kit/evidence/in-order.ts";
 import { gluedValue, holds, valueInAMap, valueLines } from "./kit/evidence/line-values.ts";
+import { linesFor, withLinesFor } from "./kit/evidence/lines-for.ts";
 import { plural, someLines } from "./kit/evidence/lines.ts";
 import type { ScriptProbe } from "./kit/evidence/probes.ts";
 import type { Random } from "./kit/run/random.ts";
@@ -88,17 +89,16 @@ export default exercise({
           name: "prints the command name before each file name",
           points: 1,
           verify: ({ records, output, plan }) => {
-            const names = recordsOf(records.unlinker, "unlink").map((record) => record.name);
-            const matched = valueLines(output.lines).filter((line) => names.some((name) => holds(line, name)));
-            if (matched.length === 0) {
-              return fail('no line names a file the workload unlinked, so the command name could not be checked: print "<comm> <file>" for every vfs_unlink call.', someLines(output.lines));
-            }
-            const wrong = matched.filter((line) => !holds(line, plan.comm));
-            if (wrong.length === 0) return pass;
-            return fail(
-              `the line of each file should hold the command name (comm), "${plan.comm}" for this workload, but ${plural(wrong.length, "line")} did not.`,
-              someLines(wrong.map((line) => line.line)),
-            );
+            const found = linesFor(recordsOf(records.unlinker, "unlink"), (unlink) => unlink.name, valueLines(output.lines));
+            const nothing = () => fail('no line names a file the workload unlinked, so the command name could not be checked: print "<comm> <file>" for every vfs_unlink call.', someLines(output.lines));
+            return withLinesFor(found, nothing, (about) => {
+              const wrong = about.filter((each) => !holds(each.line, plan.comm));
+              if (wrong.length === 0) return pass;
+              return fail(
+                `the line of each file should hold the command name (comm), "${plan.comm}" for this workload, but ${plural(wrong.length, "line")} did not.`,
+                someLines(wrong.map((each) => each.line.line)),
+              );
+            });
           },
         },
       ],

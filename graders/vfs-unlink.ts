@@ -1,7 +1,8 @@
 // Lab "kfunc probes", exercise 1: for every unlinked file, print the command, the parent
 // directory and the file name, from a kfunc (fentry) probe on vfs_unlink.
 import { exercise, fail, pass, task, type Verdict } from "./kit/exercise.ts";
-import { gluedValue, holds, valueInAMap, valueLines, type ValueLine } from "./kit/evidence/line-values.ts";
+import { gluedValue, holds, valueInAMap, valueLines } from "./kit/evidence/line-values.ts";
+import { linesFor, withLinesFor, type Found } from "./kit/evidence/lines-for.ts";
 import { plural, someLines } from "./kit/evidence/lines.ts";
 import { attachesTo } from "./kit/evidence/probes.ts";
 import { unlinker, type UnlinkRecord } from "./kit/workloads/unlinker.ts";
@@ -13,20 +14,11 @@ interface Plan {
 }
 
 /** Each unlink the workload did, with the first line that names its file, if any. */
-function linesFor(records: readonly UnlinkRecord[], lines: readonly ValueLine[]): Array<{ unlink: UnlinkRecord; line?: ValueLine }> {
-  return records.map((unlink) => {
-    const line = lines.find((candidate) => holds(candidate, unlink.name));
-    return line ? { unlink, line } : { unlink };
-  });
-}
-
-type Matched = { unlink: UnlinkRecord; line: ValueLine };
+const unlinkLines = (unlinks: readonly UnlinkRecord[], printed: readonly string[]) => linesFor(unlinks, (unlink) => unlink.name, valueLines(printed));
 
 /** Judges the lines printed for the workload's files, or says there are none to judge. */
-function withPrintedUnlinks(records: readonly UnlinkRecord[], printed: readonly string[], judge: (matched: Matched[]) => Verdict): Verdict {
-  const matched = linesFor(records, valueLines(printed)).filter((match): match is Matched => match.line !== undefined);
-  if (matched.length > 0) return judge(matched);
-  return fail("no line names a file the workload unlinked, so this could not be checked: print one line per vfs_unlink call.", someLines(printed));
+function withPrintedUnlinks(unlinks: readonly UnlinkRecord[], printed: readonly string[], judge: (found: Found<UnlinkRecord>[]) => Verdict): Verdict {
+  return withLinesFor(unlinkLines(unlinks, printed), () => fail("no line names a file the workload unlinked, so this could not be checked: print one line per vfs_unlink call.", someLines(printed)), judge);
 }
 
 export default exercise({
@@ -62,8 +54,8 @@ export default exercise({
           points: 2,
           verify: ({ records, output }) => {
             const unlinks = recordsOf(records.unlinker, "unlink");
-            const missing = linesFor(unlinks, valueLines(output.lines)).filter((match) => !match.line);
-            const first = missing[0]?.unlink;
+            const missing = unlinkLines(unlinks, output.lines).filter((match) => !match.line);
+            const first = missing[0]?.item;
             if (!first) return pass;
             const why = gluedValue(valueLines(output.lines), first.name) ?? valueInAMap(output.text.mapPrints, first.name);
             return fail(
@@ -92,12 +84,12 @@ export default exercise({
           points: 2,
           verify: ({ records, output }) =>
             withPrintedUnlinks(recordsOf(records.unlinker, "unlink"), output.lines, (matched) => {
-              const wrong = matched.filter((match) => !holds(match.line, match.unlink.parent));
+              const wrong = matched.filter((match) => !holds(match.line, match.item.parent));
               const example = wrong[0];
               if (!example) return pass;
-              const glued = gluedValue([example.line], example.unlink.parent);
+              const glued = gluedValue([example.line], example.item.parent);
               return fail(
-                `each line should name the directory that holds the file (the dentry's d_parent): for ${example.unlink.path} that is "${example.unlink.parent}", but its line does not hold it${glued ? ` (${glued})` : ""}.`,
+                `each line should name the directory that holds the file (the dentry's d_parent): for ${example.item.path} that is "${example.item.parent}", but its line does not hold it${glued ? ` (${glued})` : ""}.`,
                 someLines(wrong.map((match) => match.line.line)),
               );
             }),

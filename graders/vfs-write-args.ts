@@ -2,6 +2,7 @@
 // args.file points to, for one process only. The workload's command name is random and given
 // to the scripts as $1; another process writes at the same time.
 import { exercise, fail, pass, task, type Check, type Records, type Task } from "./kit/exercise.ts";
+import { inOrder } from "./kit/evidence/in-order.ts";
 import { plural, someLines } from "./kit/evidence/lines.ts";
 import { attachesTo } from "./kit/evidence/probes.ts";
 import type { Random } from "./kit/run/random.ts";
@@ -80,19 +81,8 @@ const isVfsWriteArgs = (value: TextValue) => textValueField(value, ["file"])?.ki
 /** print(*args.file): `{ ..., .f_path = { .mnt = 0x..., .dentry = 0x... }, ..., .f_pos = 0, ... }`. */
 const isStructFile = (value: TextValue) => textValueField(value, ["f_path", "dentry"])?.kind === "pointer";
 
-/**
- * Finds the expected values, in order, among the printed ones (they may be interleaved with
- * others). Returns the expected values not found, and the printed lines that matched none.
- */
-function inOrder(expected: readonly bigint[], printed: readonly Printed[]): { missing: bigint[]; others: Printed[] } {
-  let next = 0;
-  const others: Printed[] = [];
-  for (const candidate of printed) {
-    if (next < expected.length && candidate.value === expected[next]) next++;
-    else others.push(candidate);
-  }
-  return { missing: expected.slice(next), others };
-}
+/** The expected values found in order among the printed structs (others may come between). */
+const structsInOrder = (expected: readonly bigint[], printed: readonly Printed[]) => inOrder(expected, printed, (struct, value) => struct.value === value);
 
 /** What one script must print for every write of the workload, and how to say it. */
 interface Printout {
@@ -151,7 +141,8 @@ function printsEveryWrite(printout: Printout): Check<Plan, "text", Evidence> {
         );
       }
       const writes = writesOf(records);
-      const { missing } = inOrder(printout.expected(writes), printed);
+      const expected = printout.expected(writes);
+      const missing = expected.slice(structsInOrder(expected, printed).found);
       if (missing.length === 0) return pass;
       return fail(
         `${printout.script}'s output missed ${plural(missing.length, "write")} of the ${writes.length} the workload made, taken in order; e.g. ${printout.describeMissing(missing[0] ?? 0n)}. Print once per vfs_write call, on entry (kfunc), for the process named $1.`,
@@ -171,7 +162,7 @@ function printsOnlyTheWorkload(printout: Printout): Check<Plan, "text", Evidence
       if (printed.length === 0) {
         return fail(`${printout.script} printed no struct like ${printout.looksLike}, so this could not be checked.`, someLines(output.lines));
       }
-      const { others } = inOrder(printout.expected(writesOf(records)), printed);
+      const others = structsInOrder(printout.expected(writesOf(records)), printed).unmatched;
       if (others.length === 0) return pass;
       return fail(
         `of the ${printed.length} structs ${printout.script} printed, ${others.length} came from writes other than the workload's: other processes write too. Trace only the process whose command is $1 ("${plan.comm}" in this run) with the predicate /comm == str($1)/.`,

@@ -3,30 +3,37 @@
 import { integersIn, shapeOf, type ValueLine } from "./line-values.ts";
 import { formatOf, type PrintfFormat } from "./printf-formats.ts";
 
-export interface InOrder {
+export interface InOrder<Item = ValueLine> {
   /** How many of the expected values, from the first, were found in order. */
   found: number;
-  /** The lines that held them. */
-  matched: ValueLine[];
-  /** The other lines that hold integers. */
-  unmatched: ValueLine[];
+  /** The items that held them. */
+  matched: Item[];
+  /** The other items. */
+  unmatched: Item[];
 }
 
-/** Walks the lines that hold integers: a line that holds the next expected value takes it; other lines may come between. */
-export function integersInOrder(expected: readonly bigint[], lines: readonly ValueLine[]): InOrder {
-  const result: InOrder = { found: 0, matched: [], unmatched: [] };
-  for (const line of lines) {
-    const integers = integersIn(line);
-    if (integers.length === 0) continue;
+/** Walks the items: one that holds the next expected value takes it; others may come between. */
+export function inOrder<Item, Value>(expected: readonly Value[], items: readonly Item[], holdsValue: (item: Item, value: Value) => boolean): InOrder<Item> {
+  const result: InOrder<Item> = { found: 0, matched: [], unmatched: [] };
+  for (const item of items) {
     const next = expected[result.found];
-    if (next !== undefined && integers.includes(next)) {
+    if (next !== undefined && holdsValue(item, next)) {
       result.found++;
-      result.matched.push(line);
+      result.matched.push(item);
     } else {
-      result.unmatched.push(line);
+      result.unmatched.push(item);
     }
   }
   return result;
+}
+
+/** inOrder over the lines that hold integers. */
+export function integersInOrder(expected: readonly bigint[], lines: readonly ValueLine[]): InOrder {
+  return inOrder(
+    expected,
+    lines.filter((line) => integersIn(line).length > 0),
+    (line, value) => integersIn(line).includes(value),
+  );
 }
 
 /**
