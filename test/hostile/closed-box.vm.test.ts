@@ -193,7 +193,7 @@ describe("the lab VM, as class grading gets it, is a closed box", () => {
     expect((await shell(machine, "cat /sys/class/virtio-ports/*/name")).stdout.trim()).toBe("bpflab");
     expect((await shell(machine, "ls /sys/block")).stdout.trim()).toBe("vda");
     const mounts = (await shell(machine, "cat /proc/mounts")).stdout.split("\n").filter(Boolean).map((line) => line.split(" "));
-    expect([...new Set(mounts.map(([, , type]) => type))].sort()).toEqual(["bpf", "debugfs", "devtmpfs", "ext4", "proc", "sysfs", "tmpfs", "tracefs"]);
+    expect([...new Set(mounts.map(([, , type]) => type))].sort()).toEqual(["bpf", "debugfs", "devpts", "devtmpfs", "ext4", "proc", "sysfs", "tmpfs", "tracefs"]);
     expect(mounts.find(([, target]) => target === "/")?.[3]?.split(",")).toContain("ro");
   });
 

@@ -2,7 +2,8 @@
 // folder's results.json and every transcript. They are kept equal to the types of results.ts.
 import { z } from "zod";
 import { isolationSchema } from "../machine/isolation.ts";
-import type { ExerciseResult, SubmissionResult } from "./results.ts";
+import type { MachineInfo } from "../machine/lab-machine.ts";
+import type { CheckResult, ExerciseResult, ReviewAnswer, SubmissionResult } from "./results.ts";
 
 /** A student id names folders in the report set: one path component, nothing more. */
 export const studentIdSchema = z
@@ -38,6 +39,7 @@ export const machineInfoSchema = z.object({
   backend: z.enum(["vm", "container", "host"]),
   accelerator: z.enum(["kvm", "tcg", "none"]),
   kernelRelease: z.string(),
+  lab: z.string().optional(),
   packages: z.record(z.string(), z.string()),
 });
 
@@ -66,3 +68,14 @@ export const submissionResultSchema = z.object({
   max: z.number(),
   exercises: z.array(exerciseResultSchema),
 }) satisfies z.ZodType<SubmissionResult>;
+
+// The schemas name every field of the types they read back: a field added to a type and not to
+// its schema would be dropped silently from every results.json and transcript read back.
+export type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+export const schemasHoldEveryField: [
+  SameKeys<z.infer<typeof machineInfoSchema>, MachineInfo>,
+  SameKeys<z.infer<typeof checkResultSchema>, CheckResult>,
+  SameKeys<z.infer<typeof exerciseResultSchema>, ExerciseResult>,
+  SameKeys<z.infer<typeof submissionResultSchema>, SubmissionResult>,
+  SameKeys<z.infer<typeof reviewAnswerSchema>, ReviewAnswer>,
+] = [true, true, true, true, true];

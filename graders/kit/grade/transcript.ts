@@ -6,9 +6,10 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import type { ReviewAnswer } from "./results.ts";
-import { exerciseResultSchema, machineInfoSchema, reviewAnswerSchema } from "./results-schema.ts";
+import { exerciseResultSchema, machineInfoSchema, reviewAnswerSchema, type SameKeys } from "./results-schema.ts";
+import type { ScriptRun } from "../run/script-run.ts";
 import type { ExerciseResult } from "./results.ts";
-import type { TaskRecord } from "./task-attempt.ts";
+import type { TaskAttempt, TaskRecord } from "./task-attempt.ts";
 
 export const transcriptFileName = "transcript.json";
 
@@ -66,6 +67,13 @@ export const transcriptSchema = z.object({
   result: exerciseResultSchema,
 });
 export type Transcript = z.infer<typeof transcriptSchema>;
+
+// Every field of a recorded run is read back (see results-schema.ts).
+export const transcriptHoldsEveryField: [
+  SameKeys<z.infer<typeof scriptRunSchema>, ScriptRun>,
+  SameKeys<z.infer<typeof taskAttemptSchema>, TaskAttempt>,
+  SameKeys<z.infer<typeof taskRecordSchema>, TaskRecord>,
+] = [true, true, true];
 
 export interface TranscriptContents {
   result: ExerciseResult;
