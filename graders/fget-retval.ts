@@ -3,7 +3,7 @@
 // substring is "crack"; here it is random, given as $1.
 import { exercise, fail, pass, task, type Verdict } from "./kit/exercise.ts";
 import { gluedValue, holds, holdsFd, valueInAMap, valueLines, type ValueLine } from "./kit/evidence/line-values.ts";
-import { linesFor, withLinesFor, type Found } from "./kit/evidence/lines-for.ts";
+import { eachHoldsTheCommand, linesFor, withLinesFor, type Found } from "./kit/evidence/lines-for.ts";
 import { plural, someLines } from "./kit/evidence/lines.ts";
 import { attachesTo } from "./kit/evidence/probes.ts";
 import { mapper, type MmapRecord } from "./kit/workloads/mapper.ts";
@@ -122,14 +122,7 @@ export default exercise({
           name: "names the command that mapped each file",
           points: 1,
           verify: ({ records, output, plan }) =>
-            withPrintedFiles(recordsOf(records.mapper, "mmap"), plan, output.lines, (files) => {
-              const wrong = files.filter((file) => !holds(file.line, plan.comm));
-              if (wrong.length === 0) return pass;
-              return fail(
-                `the line of each file should hold the command name (comm), "${plan.comm}" for this workload, but ${plural(wrong.length, "line")} did not.`,
-                someLines(wrong.map((file) => file.line.line)),
-              );
-            }),
+            withPrintedFiles(recordsOf(records.mapper, "mmap"), plan, output.lines, (files) => eachHoldsTheCommand(files, plan.comm)),
         },
         {
           id: "only-matching",

@@ -3,7 +3,7 @@
 import { exercise, fail, pass, task, type Verdict } from "./kit/exercise.ts";
 import { eventsNotOfTheWorkload, integersInOrder } from "./kit/evidence/in-order.ts";
 import { gluedValue, holds, valueInAMap, valueLines } from "./kit/evidence/line-values.ts";
-import { linesFor, withLinesFor } from "./kit/evidence/lines-for.ts";
+import { eachHoldsTheCommand, linesFor, withLinesFor } from "./kit/evidence/lines-for.ts";
 import { plural, someLines } from "./kit/evidence/lines.ts";
 import type { ScriptProbe } from "./kit/evidence/probes.ts";
 import type { Random } from "./kit/run/random.ts";
@@ -91,14 +91,7 @@ export default exercise({
           verify: ({ records, output, plan }) => {
             const found = linesFor(recordsOf(records.unlinker, "unlink"), (unlink) => unlink.name, valueLines(output.lines));
             const nothing = () => fail('no line names a file the workload unlinked, so the command name could not be checked: print "<comm> <file>" for every vfs_unlink call.', someLines(output.lines));
-            return withLinesFor(found, nothing, (about) => {
-              const wrong = about.filter((each) => !holds(each.line, plan.comm));
-              if (wrong.length === 0) return pass;
-              return fail(
-                `the line of each file should hold the command name (comm), "${plan.comm}" for this workload, but ${plural(wrong.length, "line")} did not.`,
-                someLines(wrong.map((each) => each.line.line)),
-              );
-            });
+            return withLinesFor(found, nothing, (about) => eachHoldsTheCommand(about, plan.comm));
           },
         },
       ],

@@ -2,7 +2,7 @@
 // directory and the file name, from a kfunc (fentry) probe on vfs_unlink.
 import { exercise, fail, pass, task, type Verdict } from "./kit/exercise.ts";
 import { gluedValue, holds, valueInAMap, valueLines } from "./kit/evidence/line-values.ts";
-import { linesFor, withLinesFor, type Found } from "./kit/evidence/lines-for.ts";
+import { eachHoldsTheCommand, linesFor, withLinesFor, type Found } from "./kit/evidence/lines-for.ts";
 import { plural, someLines } from "./kit/evidence/lines.ts";
 import { attachesTo } from "./kit/evidence/probes.ts";
 import { unlinker, type UnlinkRecord } from "./kit/workloads/unlinker.ts";
@@ -69,14 +69,7 @@ export default exercise({
           name: "names the command that unlinked each file",
           points: 1,
           verify: ({ records, output, plan }) =>
-            withPrintedUnlinks(recordsOf(records.unlinker, "unlink"), output.lines, (matched) => {
-              const wrong = matched.filter((match) => !holds(match.line, plan.comm));
-              if (wrong.length === 0) return pass;
-              return fail(
-                `the line of each file should hold the command name (comm), "${plan.comm}" for this workload, but ${plural(wrong.length, "line")} did not.`,
-                someLines(wrong.map((match) => match.line.line)),
-              );
-            }),
+            withPrintedUnlinks(recordsOf(records.unlinker, "unlink"), output.lines, (matched) => eachHoldsTheCommand(matched, plan.comm)),
         },
         {
           id: "parent",

@@ -1,20 +1,11 @@
 // An exercise's result from its checks: graded, not gradable (never a zero), or refused (the
 // submission's folder was not read: a zero, with the problem named).
 import type { Exercise } from "../exercise.ts";
-import type { Isolation } from "../machine/isolation.ts";
-import type { MachineInfo } from "../machine/lab-machine.ts";
 import { everyCheck } from "./judge-task.ts";
-import { scored, type CheckResult, type ExerciseResult, type Figure, type ReviewAnswer } from "./results.ts";
+import { scored, type CheckResult, type ExerciseResult } from "./results.ts";
 
-export interface Graded {
-  checks: CheckResult[];
-  notes: string[];
-  review: ReviewAnswer[];
-  seed: number;
-  machine?: MachineInfo;
-  isolation?: Isolation;
-  figures?: Figure[];
-}
+/** What a grading produced, before it is scored. */
+export type Graded = Pick<ExerciseResult, "checks" | "notes" | "review" | "seed" | "machine" | "isolation" | "figures">;
 
 export function exerciseResult(exercise: Exercise, graded: Graded): ExerciseResult {
   const { machine, isolation, figures, ...rest } = graded;
