@@ -1,6 +1,6 @@
 // The host backend grades only with a bpftrace bpflab has proofs for: the labs' release series.
 import { describe, expect, test } from "vitest";
-import { provenBpftraceSeries, unprovenBpftrace } from "../../graders/kit/machine/host/proven-bpftrace.ts";
+import { provenBpftraceSeries, unprovenBpftrace, whereProvenBpftraceIs } from "../../graders/kit/machine/host/proven-bpftrace.ts";
 import { labNames, loadLab } from "../../vm/labs.ts";
 
 describe("which host bpftrace bpflab grades with", () => {
@@ -21,5 +21,9 @@ describe("which host bpftrace bpflab grades with", () => {
 
   test("refuses a bpftrace whose version it cannot read", () => {
     expect(unprovenBpftrace(undefined)).toBe("bpflab cannot tell which bpftrace this host has; it grades with bpftrace 0.23.x or 0.27.x");
+  });
+
+  test("says where each proven release is packaged, from the labs", () => {
+    expect(whereProvenBpftraceIs()).toBe("Debian trixie has 0.23, Debian forky has 0.27");
   });
 });

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { execa } from "execa";
-import { provenBpftraceSeries, unprovenBpftrace } from "./proven-bpftrace.ts";
+import { provenBpftraceSeries, whereProvenBpftraceIs, unprovenBpftrace } from "./proven-bpftrace.ts";
 const capBpf = 39n;
 const capSysAdmin = 21n;
 
@@ -35,7 +35,7 @@ export async function checkHostReadiness(): Promise<HostReadiness> {
   const problems: string[] = [];
   const hints: string[] = [];
   const bpftrace = await findBpftrace();
-  const installable = `install bpftrace ${provenBpftraceSeries().map((series) => `${series}.x`).join(" or ")} (Debian 13 has 0.23), or use --backend vm`;
+  const installable = `install bpftrace ${provenBpftraceSeries().map((series) => `${series}.x`).join(" or ")} (${whereProvenBpftraceIs()}), or use --backend vm`;
   if (!bpftrace) {
     problems.push("bpftrace is not installed on this host");
     hints.push(installable);

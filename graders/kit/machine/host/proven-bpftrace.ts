@@ -6,7 +6,20 @@ import { inSeries, labNames, loadLab } from "../../../../vm/labs.ts";
 /** The release series the labs hold ("0.23", "0.27"), oldest first. */
 export function provenBpftraceSeries(): string[] {
   const series = labNames().map((name) => loadLab(name).expect.bpftrace);
-  return [...new Set(series)].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  return [...new Set(series)].sort(olderFirst);
+}
+
+function olderFirst(a: string, b: string): number {
+  return a.localeCompare(b, "en", { numeric: true });
+}
+
+/** Where each proven release is packaged, oldest first: "Debian trixie has 0.23, Debian forky has 0.27". */
+export function whereProvenBpftraceIs(): string {
+  return labNames()
+    .map((name) => loadLab(name))
+    .sort((a, b) => olderFirst(a.expect.bpftrace, b.expect.bpftrace))
+    .map((lab) => `Debian ${lab.image.suite} has ${lab.expect.bpftrace}`)
+    .join(", ");
 }
 
 /** Why bpflab will not grade with this bpftrace, or undefined when it will. */
