@@ -56,22 +56,36 @@ describe("scripts bpftrace refuses", () => {
 
 describe("scripts that misbehave while running", () => {
   // Under TCG bpftrace itself prints only a hundred KB/s or so, and a run lasts about half a
-  // second after attach, so the cap is lowered to make the cut certain; the mechanism is the
-  // same at the default 1 MiB.
-  test("an output flood is cut at the cap and said so; the head is kept", async () => {
+  // second after attach, so the caps are lowered to make the cut certain; the mechanism is the
+  // same at the default 1 MiB and 8 MiB.
+  test("an output flood is cut at the flood cap even while the workload runs, and said so; the head is kept", async () => {
     const provider = sharedLabProvider("vm", silentProgress);
     const result = await gradeExercise(await loadExercise("vfs-unlink"), join(hostile, "flood"), provider, {
       seed: 3,
-      limits: { ...defaultLimits, outputCapBytes: 8 * 1024 },
+      limits: { ...defaultLimits, outputCapBytes: 8 * 1024, floodCapBytes: 8 * 1024 },
     });
     expect(result.gradable).toBe(true);
     expect(result.notes.join("\n"), messages(result).join("; ")).toMatch(
-      /vfs-unlink\.bt: \(bpftrace was stopped after printing \d+ bytes, over the output limit/,
+      /vfs-unlink\.bt: \(bpftrace was stopped after printing \d+ bytes, over the output limit; the checks saw only the beginning/,
     );
     for (const check of result.checks.filter((checked) => !checked.ok)) {
       expect(check.message).toMatch(/over the output limit/);
       expect(check.excerpt.join("\n")).toContain("flood flood");
     }
+  });
+
+  test("a flood past the output cap while the workload runs is kept until bpftrace is stopped as usual: its lines for the workload are judged, and the note names the limit", async () => {
+    const provider = sharedLabProvider("vm", silentProgress);
+    const result = await gradeExercise(await loadExercise("vfs-unlink"), join(hostile, "flood"), provider, {
+      seed: 4,
+      limits: { ...defaultLimits, outputCapBytes: 8 * 1024 },
+    });
+    expect(result.gradable).toBe(true);
+    expect(result.notes.join("\n"), messages(result).join("; ")).toMatch(
+      /vfs-unlink\.bt: \(bpftrace printed \d+ bytes, over the output limit, and was stopped; the checks read all of it/,
+    );
+    const passed = result.checks.filter((check) => check.ok).map((check) => check.id);
+    expect(passed, messages(result).join("; ")).toEqual(expect.arrayContaining(["probe", "every-file", "comm", "parent"]));
   });
 
   test("print() of an enormous struct a thousand times a second is bounded, and excerpts stay readable", async () => {

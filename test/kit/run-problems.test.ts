@@ -40,6 +40,14 @@ describe("a run stopped at the output cap", () => {
       "(bpftrace was stopped after printing 2000000 bytes, over the output limit; the checks saw only the beginning: print only what the task asks.)",
     );
   });
+
+  test("stopped once the workloads ended, with all it printed kept: the note says the checks read all of it", () => {
+    const run = cappedRun(1_200);
+    const whole = { ...run, stdoutBytes: Buffer.byteLength(run.stdout) };
+    expect(describeEnding(whole)).toBe(
+      `(bpftrace printed ${whole.stdoutBytes} bytes, over the output limit, and was stopped; the checks read all of it: print only what the task asks.)`,
+    );
+  });
 });
 
 // bpftrace's messages in the lab VM, recorded (fixtures/bpftrace-output/trixie/diagnostics), as the

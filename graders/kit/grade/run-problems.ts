@@ -57,7 +57,9 @@ export function describeRejection(run: ScriptRun, script: string, scriptText = "
 export function describeEnding(run: ScriptRun): string | undefined {
   switch (run.ending) {
     case "output-cap":
-      return `(bpftrace was stopped after printing ${run.stdoutBytes} bytes, over the output limit; the checks saw only the beginning: print only what the task asks.)`;
+      return Buffer.byteLength(run.stdout) < run.stdoutBytes
+        ? `(bpftrace was stopped after printing ${run.stdoutBytes} bytes, over the output limit; the checks saw only the beginning: print only what the task asks.)`
+        : `(bpftrace printed ${run.stdoutBytes} bytes, over the output limit, and was stopped; the checks read all of it: print only what the task asks.)`;
     case "ignored-sigint":
       return "(bpftrace did not exit after Ctrl-C (SIGINT) and was killed; output printed at exit, such as maps and END, is missing.)";
     case "exited-by-itself":

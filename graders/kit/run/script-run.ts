@@ -21,7 +21,15 @@ export interface RunLimits {
   workloadTimeoutMs: number;
   /** From SIGINT to bpftrace's exit (END probes, map printing). */
   exitTimeoutMs: number;
+  /** Output past which bpftrace is stopped before its probes attach, and said to print too much after. */
   outputCapBytes: number;
+  /**
+   * Output past which bpftrace is stopped once its probes are attached. A script that prints
+   * every call of a busy function floods within a second; stopped at outputCapBytes, its cut
+   * would race with the workloads, and whether their events were in the output kept (behind
+   * the flood in bpftrace's buffers) would be chance.
+   */
+  floodCapBytes: number;
   /** Quiet time after the workloads end, so the last events reach bpftrace's output. */
   settleMs: number;
 }
@@ -33,6 +41,7 @@ export const defaultLimits: RunLimits = {
   workloadTimeoutMs: 60_000,
   exitTimeoutMs: 20_000,
   outputCapBytes: 1 << 20,
+  floodCapBytes: 8 << 20,
   settleMs: 400,
 };
 
@@ -43,7 +52,7 @@ export type RunEnding =
   | "rejected" // exited before attaching: syntax, semantic or load error
   | "attach-timeout"
   | "ignored-sigint" // killed after exitTimeoutMs
-  | "output-cap"; // killed for printing more than outputCapBytes
+  | "output-cap"; // printed more than outputCapBytes: killed then before attach, at floodCapBytes after, else stopped by SIGINT
 
 export interface WorkloadResult {
   program: string;
@@ -71,11 +80,15 @@ function lostIfLost(machine: LabMachine, exit: ExitStatus): void {
   if (machine.failure) throw new MachineLostError(machine.failure);
 }
 
-function watchForMarker(process: RemoteProcess): Promise<void> {
+/** Resolves when bpftrace says its probes are attached; `seen` runs before the chunk that said so is read further. */
+function watchForMarker(process: RemoteProcess, seen: () => void): Promise<void> {
   return new Promise((resolve) => {
     const scanner = new AttachMarkerScanner();
     process.onStdout((chunk) => {
-      if (scanner.feed(Buffer.from(chunk).toString("latin1"))) resolve();
+      if (scanner.feed(Buffer.from(chunk).toString("latin1"))) {
+        seen();
+        resolve();
+      }
     });
   });
 }
@@ -119,25 +132,28 @@ export async function runScript(
     env: { [attachedMarker]: "1", PATH: "/usr/local/bin:/usr/bin:/bin", HOME: "/root" },
     cwd: "/tmp",
   });
-  const output = collectOutput(bpftrace, limits.outputCapBytes);
+  let probesAttached = false;
+  const attached = watchForMarker(bpftrace, () => (probesAttached = true)).then(() => "attached" as const);
+  const output = collectOutput(bpftrace, limits.floodCapBytes);
   if (observer) {
     bpftrace.onStdout((chunk) => observer.stdout(chunk));
     bpftrace.onStderr((chunk) => observer.stderr(chunk));
   }
   let ending: RunEnding | undefined;
-  const overCap = new Promise<void>((resolve) => {
-    const check = () => {
-      if (output.stdout.overCap || output.stderr.overCap) resolve();
-    };
-    bpftrace.onStdout(check);
-    bpftrace.onStderr(check);
-  });
-  void overCap.then(() => {
+  const overOutputCap = () => Math.max(output.stdout.total, output.stderr.total) > limits.outputCapBytes;
+  let stoppedForOutput = false;
+  const stopForOutput = () => {
+    if (stoppedForOutput) return;
+    stoppedForOutput = true;
     ending ??= "output-cap";
     bpftrace.signal("SIGKILL");
-  });
+  };
+  const checkOutput = () => {
+    if (output.stdout.overCap || output.stderr.overCap || (overOutputCap() && !probesAttached)) stopForOutput();
+  };
+  bpftrace.onStdout(checkOutput);
+  bpftrace.onStderr(checkOutput);
 
-  const attached = watchForMarker(bpftrace).then(() => "attached" as const);
   const firstEvent = await within(
     Promise.race([attached, bpftrace.exit.then(() => "exited" as const)]),
     limits.attachTimeoutMs,
@@ -171,7 +187,7 @@ export async function runScript(
         ending ??= "ignored-sigint";
         bpftrace.signal("SIGKILL");
       }
-      ending ??= "stopped-by-sigint";
+      ending ??= overOutputCap() ? "output-cap" : "stopped-by-sigint";
     }
   }
   const exit = await bpftrace.exit;
